@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { createDatabase, type Database } from './db/client.js';
+import { migrateEmbedded, migratePostgres } from './db/migrate.js';
+import { resolveJwtKeys } from './auth/keys.js';
+import authPlugin from './auth/auth.plugin.js';
+import graphqlPlugin from './graphql/graphql.plugin.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { createServices, type Services } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  /** An already open database (tests); otherwise one is opened from the config and closed with the app. */
+  database?: Database;
+  /** Observe every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+}
+
+export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
+  const database = await createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR,
+    poolMax: config.DB_POOL_MAX,
+    onQuery,
+  });
+  try {
+    if (database.pglite) await migrateEmbedded(database.pglite);
+    else if (config.MIGRATE_ON_START && config.DATABASE_URL) await migratePostgres(config.DATABASE_URL);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const ownsDatabase = !opts.database;
+  const database = opts.database ?? (await openDatabase(config, opts.onQuery));
+
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      // Tokens and cookies never reach the logs.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+    },
+    bodyLimit: config.BODY_LIMIT,
+    requestIdHeader: false,
+    // Accept a caller's request id only when it looks like one, so logs cannot be spoofed with arbitrary text.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+    },
+    trustProxy: true,
+  });
+
+  app.decorate('database', database);
+  app.decorate('services', createServices(database.db));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (ownsDatabase) app.addHook('onClose', async () => database.close());
+
+  registerErrorHandler(app);
+  await app.register(healthRoutes, { database });
+  await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
+  await app.register(graphqlPlugin, { config, services: app.services });
+  return app;
+}

@@ -1,0 +1,104 @@
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { auditEvents } from '../db/schema/index.js';
+import { rawRows } from '../db/raw.js';
+import type { Actor } from '../auth/actor.js';
+import { canonicalJson, jsonSafe } from './canonical-json.js';
+
+/** Who is acting in this request; passed from the doors (GraphQL, REST, CLI) to every service. */
+export interface RequestContext {
+  actor: Actor;
+  requestId?: string;
+}
+
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId: string;
+  namndCode?: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+  changes?: { before?: unknown; after?: unknown } | Record<string, unknown> | null;
+}
+
+export const CITY_CHAIN = 'city';
+export const chainOf = (namndCode?: string | null) => (namndCode ? `namnd:${namndCode}` : CITY_CHAIN);
+
+/** The fields a hash covers, in the shape they are stored, so that verification can recompute it from a row. */
+export interface HashedFields {
+  chain: string;
+  chainSeq: number;
+  prevHash: string | null;
+  occurredAt: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  namndCode: string | null;
+  fromState: string | null;
+  toState: string | null;
+  reason: string | null;
+  changes: unknown;
+  requestId: string | null;
+}
+
+export function hashEvent(e: HashedFields): string {
+  return crypto.createHash('sha256').update(canonicalJson(e)).digest('hex');
+}
+
+/**
+ * Appends one audit event inside the caller's transaction. The chain head row is locked for the rest of the
+ * transaction, which orders the writers of one nämnd's chain while other nämnder write in parallel.
+ */
+export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
+  const chain = chainOf(input.namndCode);
+  const [row] = await rawRows<{ seq: number | string; hash: string }>(tx, sql`
+    insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, '')
+    on conflict (chain) do update set seq = audit_chain_heads.seq
+    returning seq, hash`);
+  const fields: HashedFields = {
+    chain,
+    chainSeq: Number(row.seq) + 1,
+    prevHash: row.hash || null,
+    occurredAt: new Date(),
+    actor: ctx.actor.sub,
+    action: input.action,
+    entityType: input.entityType,
+    entityId: input.entityId,
+    namndCode: input.namndCode ?? null,
+    fromState: input.fromState ?? null,
+    toState: input.toState ?? null,
+    reason: input.reason ?? null,
+    changes: input.changes ? jsonSafe(input.changes) : null,
+    requestId: ctx.requestId ?? null,
+  };
+  const hash = hashEvent(fields);
+  await tx.execute(sql`
+    with ev as (
+      insert into ${auditEvents} (occurred_at, actor, action, entity_type, entity_id, namnd_code, from_state,
+        to_state, reason, changes, request_id, chain, chain_seq, prev_hash, hash)
+      values (${fields.occurredAt.toISOString()}, ${fields.actor}, ${fields.action}, ${fields.entityType},
+        ${fields.entityId}, ${fields.namndCode}, ${fields.fromState}, ${fields.toState}, ${fields.reason},
+        ${fields.changes === null ? null : JSON.stringify(fields.changes)}::jsonb, ${fields.requestId}, ${chain},
+        ${fields.chainSeq}, ${fields.prevHash}, ${hash})
+      returning 1
+    )
+    update audit_chain_heads set seq = ${fields.chainSeq}, hash = ${hash} where chain = ${chain}`);
+}
+
+/** Only the fields that changed, as { field: { before, after } }. */
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T)[],
+): Record<string, { before: unknown; after: unknown }> {
+  const out: Record<string, { before: unknown; after: unknown }> = {};
+  for (const f of fields) {
+    if (canonicalJson(before[f]) !== canonicalJson(after[f])) {
+      out[f as string] = { before: jsonSafe(before[f]), after: jsonSafe(after[f]) };
+    }
+  }
+  return out;
+}

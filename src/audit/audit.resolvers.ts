@@ -1,0 +1,15 @@
+import type { IResolvers } from 'mercurius';
+import { z } from 'zod';
+import { parseInput } from '../graphql/validate.js';
+
+const pageArgs = z.object({ first: z.number().int().min(1).max(500), after: z.string().max(200).nullish(), order: z.enum(['ASC', 'DESC']) });
+
+export const auditResolvers: IResolvers = {
+  Query: {
+    auditEvents: (_r, args: { filter?: Record<string, unknown>; first: number; after?: string; order: 'ASC' | 'DESC' }, ctx) => {
+      const page = parseInput(pageArgs, { first: args.first, after: args.after, order: args.order }, '');
+      return ctx.services.audit.list(ctx, args.filter ?? {}, page);
+    },
+    verifyAuditTrail: (_r, _a, ctx) => ctx.services.audit.verify(ctx),
+  },
+};

@@ -1,0 +1,20 @@
+import { loadConfig } from '../config.js';
+import { createDatabase } from '../db/client.js';
+import { migrateEmbedded, migratePostgres } from '../db/migrate.js';
+import { fail } from './args.js';
+
+const config = loadConfig();
+try {
+  if (config.DATABASE_URL) {
+    await migratePostgres(config.DATABASE_URL);
+    console.log('Migrations applied to PostgreSQL.');
+  } else {
+    // Embedded mode migrates on start too; this is for preparing a DATA_DIR ahead of time.
+    const database = await createDatabase({ dataDir: config.DATA_DIR });
+    await migrateEmbedded(database.pglite!);
+    await database.close();
+    console.log(`Migrations applied to the embedded database in ${config.DATA_DIR}.`);
+  }
+} catch (err) {
+  fail(`Migration failed: ${(err as Error).message}`);
+}

@@ -1,0 +1,39 @@
+import { GraphQLError } from 'graphql';
+import type { FastifyBaseLogger } from 'fastify';
+import { toAppError } from '../http/error-mapping.js';
+
+export interface FormattedError {
+  message: string;
+  locations?: readonly { line: number; column: number }[];
+  path?: readonly (string | number)[];
+  extensions: Record<string, unknown>;
+}
+
+/** One place that decides what a GraphQL client sees of an error: a stable code, never a stack or SQL. */
+export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): FormattedError {
+  if (!(err instanceof GraphQLError)) {
+    // Errors thrown by hooks before execution reach the formatter unwrapped.
+    return formatGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }), log);
+  }
+  const base = { locations: err.locations, path: err.path };
+  // Variables of the wrong type or shape: bad input, with the field path graphql-js names.
+  const variable = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?;/s.exec(err.message);
+  if (variable) {
+    const field = variable[2] ?? variable[1];
+    return { message: err.message, ...base, extensions: { code: 'VALIDATION_FAILED', fields: [{ path: field, message: err.message }] } };
+  }
+  const original = err.originalError;
+  if (!original || original === err) {
+    // Other errors of the request itself (syntax, unknown fields) come from graphql-js without a cause.
+    const code = (err.extensions?.code as string) ?? 'GRAPHQL_VALIDATION_FAILED';
+    return { message: err.message, ...base, extensions: { ...err.extensions, code } };
+  }
+  const app = toAppError(original);
+  if (app) {
+    if (app.statusCode >= 500) log.warn({ err: original, code: app.code }, 'graphql resolver unavailable');
+    return { message: app.message, ...base, extensions: { ...(app.details ?? {}), code: app.code } };
+  }
+  if (original instanceof GraphQLError) return formatGraphqlError(original, log);
+  log.error({ err: original, path: err.path }, 'graphql resolver failed');
+  return { message: 'Internal server error', ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,14 @@
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
+
+/** What each domain module contributes to the one GraphQL schema. */
+export interface GraphqlModule {
+  typeDefs: string;
+  resolvers: IResolvers;
+  loaders?: MercuriusLoaders;
+}
+
+/** `history` of any audited entity type, batched: one statement per request, whatever the number of entities. */
+export function historyLoader(entityType: string) {
+  return async (queries: { obj: { id: string } }[], ctx: import('mercurius').MercuriusContext) =>
+    ctx.services.audit.historyOf(queries.map((q) => ({ entityType, entityId: q.obj.id })));
+}

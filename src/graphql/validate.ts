@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+
+/** Parses input with a zod schema; failures become VALIDATION_FAILED with the field paths. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root = 'input'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((i) => ({
+    path: [root, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }));
+  throw new ValidationError(`Invalid ${root}: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, fields);
+}
+
+// Shared field rules, so every module trims and bounds text the same way.
+export const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const optionalText = (max = 2000) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .nullish()
+    .transform((v) => (v ? v : null));
+export const uuid = () => z.uuid('must be an id from this API');
+export const year = () => z.number().int().min(2000, 'a year from 2000').max(2100, 'a year up to 2100');
+export const version = () => z.number().int().min(1, 'the version you read (≥ 1)');
+export const namndCode = () =>
+  z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-ZÅÄÖ0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32');

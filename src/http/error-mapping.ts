@@ -1,0 +1,30 @@
+import { AppError, ConflictError, ServiceUnavailableError } from '../errors.js';
+
+// Database errors arrive wrapped by drizzle (DrizzleQueryError, whose message holds the SQL): unwrap to the driver's.
+function driverError(err: unknown): { code?: string; message?: string; constraint?: string } | null {
+  let e = err as { cause?: unknown; code?: unknown } | undefined;
+  for (let i = 0; i < 4 && e; i++) {
+    if (typeof e.code === 'string') return e as { code: string };
+    e = e.cause as typeof e;
+  }
+  return null;
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** Maps anything thrown to a client-safe AppError, or null for a genuine internal error. */
+export function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const d = driverError(err);
+  const message = (err as Error)?.message ?? '';
+  if (d?.code) {
+    if (d.code === '23505') return new ConflictError('This conflicts with an existing record', { constraint: d.constraint });
+    if (d.code === '23503') return new ConflictError('This refers to, or is referred to by, another record', { constraint: d.constraint });
+    if (d.code === '40001' || d.code === '40P01') return new ConflictError('A concurrent change won; read again and retry');
+    if (d.code.startsWith('08') || UNAVAILABLE_CODES.has(d.code)) return new ServiceUnavailableError();
+  }
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message)) {
+    return new ServiceUnavailableError();
+  }
+  return null;
+}

@@ -1,0 +1,129 @@
+// The risk scales, the matrix and everything derived from a risk's values: computed here and nowhere else.
+
+export const SCALE = [1, 2, 3, 4, 5] as const;
+export type ScaleValue = (typeof SCALE)[number];
+
+export const LIKELIHOOD_LABELS: Record<ScaleValue, string> = {
+  1: 'Osannolikt',
+  2: 'Mindre sannolikt',
+  3: 'Möjlig',
+  4: 'Sannolikt',
+  5: 'Mycket sannolikt',
+};
+
+export const CONSEQUENCE_LABELS: Record<ScaleValue, string> = {
+  1: 'Försumbar',
+  2: 'Lindrig',
+  3: 'Kännbar',
+  4: 'Allvarlig',
+  5: 'Mycket allvarlig',
+};
+
+export interface Band {
+  key: string;
+  label: string;
+  color: string;
+}
+
+/** `cells[likelihood - 1][consequence - 1]` is the key of a band in `bands`. */
+export interface RiskMatrix {
+  bands: Band[];
+  cells: string[][];
+}
+
+export const DEFAULT_BANDS: Band[] = [
+  { key: 'LAG', label: 'Låg', color: '#70AD47' },
+  { key: 'MEDIUM', label: 'Medium', color: '#FFC000' },
+  { key: 'KRITISK', label: 'Kritisk', color: '#C00000' },
+];
+
+/** The city's documents: Låg RV ≤ 4, Medium RV 5–10, Kritisk RV ≥ 12. */
+export function defaultMatrix(): RiskMatrix {
+  const cells = SCALE.map((l) =>
+    SCALE.map((c) => {
+      const rv = l * c;
+      return rv <= 4 ? 'LAG' : rv <= 10 ? 'MEDIUM' : 'KRITISK';
+    }),
+  );
+  return { bands: DEFAULT_BANDS.map((b) => ({ ...b })), cells };
+}
+
+export function isScaleValue(v: unknown): v is ScaleValue {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5;
+}
+
+/** Returns a list of problems; empty when the matrix is usable. */
+export function matrixProblems(m: RiskMatrix): string[] {
+  const problems: string[] = [];
+  const keys = new Set<string>();
+  for (const b of m.bands) {
+    if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(b.key)) problems.push(`band key "${b.key}" must be UPPER_SNAKE_CASE`);
+    if (keys.has(b.key)) problems.push(`band key "${b.key}" is repeated`);
+    if (!/^#[0-9A-Fa-f]{6}$/.test(b.color)) problems.push(`band ${b.key}: color must be #RRGGBB`);
+    if (!b.label.trim()) problems.push(`band ${b.key}: label is empty`);
+    keys.add(b.key);
+  }
+  if (m.cells.length !== 5 || m.cells.some((row) => row.length !== 5)) {
+    problems.push('cells must be a 5 × 5 grid (likelihood × consequence)');
+  } else {
+    m.cells.forEach((row, l) =>
+      row.forEach((k, c) => {
+        if (!keys.has(k)) problems.push(`cell (${l + 1},${c + 1}) names unknown band "${k}"`);
+      }),
+    );
+  }
+  return problems;
+}
+
+export type IkpOverride = 'INCLUDE' | 'EXCLUDE';
+export type IkpBasis = 'THRESHOLD' | 'MOTIVATED_INCLUSION' | 'MOTIVATED_EXCLUSION' | 'UNASSESSED';
+
+export interface RiskValues {
+  likelihood: number | null;
+  consequence: number | null;
+  ikpOverride: IkpOverride | null;
+  ikpMotivation: string | null;
+}
+
+export interface DerivedRisk {
+  assessed: boolean;
+  rv: number | null;
+  band: Band | null;
+  inIkp: boolean;
+  ikpBasis: IkpBasis;
+  /** The override changes the outcome (it disagrees with the threshold). */
+  overrideEffective: boolean;
+  /** An effective override lacks its written motivation (possible only through import). */
+  motivationMissing: boolean;
+}
+
+export function bandOf(matrix: RiskMatrix, likelihood: number, consequence: number): Band | null {
+  const key = matrix.cells[likelihood - 1]?.[consequence - 1];
+  return matrix.bands.find((b) => b.key === key) ?? null;
+}
+
+/** R1–R3: whether a risk is in the IKP, and on what basis. */
+export function deriveRisk(r: RiskValues, plan: { ikpThreshold: number; matrix: RiskMatrix }): DerivedRisk {
+  if (!isScaleValue(r.likelihood) || !isScaleValue(r.consequence)) {
+    return {
+      assessed: false,
+      rv: null,
+      band: null,
+      inIkp: false,
+      ikpBasis: 'UNASSESSED',
+      overrideEffective: false,
+      motivationMissing: false,
+    };
+  }
+  const rv = r.likelihood * r.consequence;
+  const band = bandOf(plan.matrix, r.likelihood, r.consequence);
+  const aboveThreshold = rv >= plan.ikpThreshold;
+  const hasMotivation = !!r.ikpMotivation?.trim();
+  if (r.ikpOverride === 'INCLUDE' && !aboveThreshold) {
+    return { assessed: true, rv, band, inIkp: true, ikpBasis: 'MOTIVATED_INCLUSION', overrideEffective: true, motivationMissing: !hasMotivation };
+  }
+  if (r.ikpOverride === 'EXCLUDE' && aboveThreshold) {
+    return { assessed: true, rv, band, inIkp: false, ikpBasis: 'MOTIVATED_EXCLUSION', overrideEffective: true, motivationMissing: !hasMotivation };
+  }
+  return { assessed: true, rv, band, inIkp: aboveThreshold, ikpBasis: 'THRESHOLD', overrideEffective: false, motivationMissing: false };
+}

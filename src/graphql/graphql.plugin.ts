@@ -12,18 +12,28 @@ import type { GraphqlModule } from './module.js';
 import { auditTypeDefs } from '../audit/audit.schema.js';
 import { auditResolvers } from '../audit/audit.resolvers.js';
 import { namnderModule } from '../modules/namnder/index.js';
+import { goalsModule } from '../modules/goals/index.js';
+import { plansModule } from '../modules/plans/index.js';
+import { vorModule } from '../modules/vor/index.js';
+import { importsModule } from '../modules/imports/index.js';
+import { createRequestLoaders, type RequestLoaders } from './request-loaders.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
     actor: Actor;
     requestId: string;
     services: Services;
+    loaders: RequestLoaders;
   }
 }
 
 export const graphqlModules: GraphqlModule[] = [
   { typeDefs: auditTypeDefs, resolvers: auditResolvers },
   namnderModule,
+  goalsModule,
+  plansModule,
+  vorModule,
+  importsModule,
 ];
 
 export function fullTypeDefs(): string[] {
@@ -67,6 +77,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
       actor: request.actor,
       requestId: request.id,
       services,
+      loaders: createRequestLoaders(services),
     }),
     errorFormatter: (execution, ctx) => {
       const log = (ctx as { reply?: FastifyReply })?.reply?.request.log ?? app.log;

@@ -39,6 +39,9 @@ export function createNamndService(db: Db) {
       return row;
     },
 
+    /** For the request loaders; callers have authorized the plan that names these nämnder. */
+    byIds: (ids: readonly string[]) => namndRepository.byIds(db, ids),
+
     /** Exists-or-throw for other services; no authorization here, the caller has done it. */
     async requireByCode(code: string): Promise<NamndRow> {
       const row = await namndRepository.byCode(db, code);

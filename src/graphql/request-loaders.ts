@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { Services } from '../services.js';
+import type { PlanTree } from '../modules/plans/plan-tree.js';
+
+/**
+ * Per-request batching: every plan a query touches is loaded with one fixed set of statements,
+ * so the statement count does not grow with the size of the answer (no N+1).
+ */
+export function createRequestLoaders(services: Services) {
+  return {
+    trees: new DataLoader<string, PlanTree>((ids) => services.plans.trees(ids)),
+    namnder: new DataLoader<string, Awaited<ReturnType<Services['namnder']['byIds']>>[number]>(async (ids) => {
+      const rows = await services.namnder.byIds(ids);
+      return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));
+    }),
+    mandatory: new DataLoader<number, Awaited<ReturnType<Services['goals']['mandatoryProcesses']>>>((years) =>
+      Promise.all(years.map((y) => services.goals.mandatoryProcesses(y))),
+    ),
+  };
+}
+
+export type RequestLoaders = ReturnType<typeof createRequestLoaders>;

@@ -1,0 +1,70 @@
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { controlActivities, controls, goals, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
+
+export type PlanRow = typeof plans.$inferSelect;
+export type PlanWithNamnd = PlanRow & { namndCode: string };
+export type ProcessRow = typeof processes.$inferSelect;
+export type WorkingMethodRow = typeof workingMethods.$inferSelect;
+export type RiskRow = typeof risks.$inferSelect;
+export type ControlRow = typeof controls.$inferSelect;
+export type ControlActivityRow = typeof controlActivities.$inferSelect;
+export type GoalRow = typeof goals.$inferSelect;
+
+export interface PlanContentRows {
+  plans: PlanWithNamnd[];
+  goals: GoalRow[];
+  processes: ProcessRow[];
+  workingMethods: WorkingMethodRow[];
+  risks: RiskRow[];
+  controls: ControlRow[];
+  activities: ControlActivityRow[];
+}
+
+const planWithNamnd = { ...getPlanColumns(), namndCode: namnder.code };
+function getPlanColumns() {
+  const { id, namndId, year, status, ikpThreshold, matrix, decisionDate, decisionReference, originPlanId, version, createdAt, updatedAt } = plans;
+  return { id, namndId, year, status, ikpThreshold, matrix, decisionDate, decisionReference, originPlanId, version, createdAt, updatedAt };
+}
+
+export const planRepository = {
+  async find(db: DbOrTx, where: SQL, lock?: 'update' | 'share'): Promise<PlanWithNamnd | undefined> {
+    const q = db.select(planWithNamnd).from(plans).innerJoin(namnder, eq(namnder.id, plans.namndId)).where(where);
+    const [row] = await (lock ? q.for(lock, { of: plans }) : q);
+    return row;
+  },
+  byId: (db: DbOrTx, id: string, lock?: 'update' | 'share') => planRepository.find(db, eq(plans.id, id), lock),
+  byNamndYear: (db: DbOrTx, code: string, year: number) => planRepository.find(db, and(eq(namnder.code, code), eq(plans.year, year))!),
+
+  list(db: DbOrTx, where: SQL | undefined, limit: number): Promise<PlanWithNamnd[]> {
+    return db
+      .select(planWithNamnd)
+      .from(plans)
+      .innerJoin(namnder, eq(namnder.id, plans.namndId))
+      .where(where)
+      .orderBy(asc(plans.year), asc(namnder.code))
+      .limit(limit);
+  },
+
+  async insert(db: DbOrTx, values: typeof plans.$inferInsert): Promise<PlanRow> {
+    const [row] = await db.insert(plans).values(values).returning();
+    return row;
+  },
+
+  /** A whole plan (or many): a fixed number of statements, whatever the size of the plans. */
+  async content(db: DbOrTx, planIds: readonly string[]): Promise<PlanContentRows> {
+    const ids = [...planIds];
+    const planRows = await db.select(planWithNamnd).from(plans).innerJoin(namnder, eq(namnder.id, plans.namndId)).where(inArray(plans.id, ids));
+    if (!planRows.length) return { plans: [], goals: [], processes: [], workingMethods: [], risks: [], controls: [], activities: [] };
+    const years = [...new Set(planRows.map((p) => p.year))];
+    const [goalRows, processRows, wmRows, riskRows, controlRows, activityRows] = await Promise.all([
+      db.select().from(goals).where(inArray(goals.year, years)).orderBy(asc(goals.code)),
+      db.select().from(processes).where(inArray(processes.planId, ids)).orderBy(asc(processes.sortOrder), asc(processes.createdAt)),
+      db.select().from(workingMethods).where(inArray(workingMethods.planId, ids)).orderBy(asc(workingMethods.sortOrder), asc(workingMethods.createdAt)),
+      db.select().from(risks).where(inArray(risks.planId, ids)).orderBy(asc(risks.nr)),
+      db.select().from(controls).where(inArray(controls.planId, ids)).orderBy(asc(controls.sortOrder), asc(controls.createdAt)),
+      db.select().from(controlActivities).where(inArray(controlActivities.planId, ids)).orderBy(asc(controlActivities.sortOrder), asc(controlActivities.createdAt)),
+    ]);
+    return { plans: planRows, goals: goalRows, processes: processRows, workingMethods: wmRows, risks: riskRows, controls: controlRows, activities: activityRows };
+  },
+};

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { and, asc, eq, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { goals, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { updateVersioned } from '../../db/versioned.js';
+import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
+import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.js';
+import { ALL } from '../../auth/actor.js';
+import { AppError, ConflictError, NotFoundError } from '../../errors.js';
+import { namndCode, parseInput, uuid, version, year } from '../../graphql/validate.js';
+import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
+import { goalRepository } from '../goals/goals.repository.js';
+import { parseMatrix } from '../goals/goals.service.js';
+import { namndRepository } from '../namnder/namnder.repository.js';
+import { bandKeySql, inIkpSql } from '../risks/risk-sql.js';
+import { PlanTree, riskView } from './plan-tree.js';
+import { planRepository, type PlanWithNamnd } from './plans.repository.js';
+
+export class PlanNotEditableError extends AppError {
+  constructor(plan: { status: string; year: number; namndCode: string }) {
+    super('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is ${plan.status}: its VoR and IKP can only be changed while it is a DRAFT`, 409, { status: plan.status });
+  }
+}
+
+/**
+ * Loads a plan for a change to its VoR/IKP: it must exist, the actor must be its nämnd's editor, and it must be a draft.
+ * The row is share-locked, so an adoption cannot slip in between the check and the change.
+ */
+export async function editablePlan(tx: DbOrTx, ctx: RequestContext, planId: string): Promise<PlanWithNamnd> {
+  const plan = await planRepository.byId(tx, planId, 'share');
+  if (!plan) throw new NotFoundError('Plan', planId);
+  requireEdit(ctx.actor, plan.namndCode);
+  if (plan.status !== 'DRAFT') throw new PlanNotEditableError(plan);
+  return plan;
+}
+
+export const createPlanInput = z.object({
+  namndCode: namndCode(),
+  year: year(),
+  ikpThreshold: z.number().int().min(1, 'between 1 and 25').max(25, 'between 1 and 25').optional(),
+});
+
+export const updatePlanSettingsInput = z.object({
+  id: uuid(),
+  version: version(),
+  ikpThreshold: z.number().int().min(1, 'between 1 and 25').max(25, 'between 1 and 25').optional(),
+  matrix: z.unknown().optional(),
+});
+
+export const cityRisksFilter = z.object({
+  year: year().nullish(),
+  namndCodes: z.array(namndCode()).max(200).nullish(),
+  band: z.string().trim().max(32).nullish(),
+  inIkp: z.boolean().nullish(),
+  goalCode: z.string().trim().max(16).nullish(),
+});
+
+const pageInput = z.object({ first: z.number().int().min(1).max(1000), after: z.string().max(200).nullish() });
+
+export function createPlanService(db: Db) {
+  const service = {
+    async get(ctx: RequestContext, code: string, y: number): Promise<PlanWithNamnd | null> {
+      const c = parseInput(namndCode(), code, 'namndCode');
+      parseInput(year(), y, 'year');
+      requireRead(ctx.actor, c);
+      return (await planRepository.byNamndYear(db, c, y)) ?? null;
+    },
+
+    async byId(ctx: RequestContext, id: string): Promise<PlanWithNamnd> {
+      const plan = await planRepository.byId(db, parseInput(uuid(), id, 'id'));
+      if (!plan) throw new NotFoundError('Plan', id);
+      requireRead(ctx.actor, plan.namndCode);
+      return plan;
+    },
+
+    /** Plans the actor may read, filtered; keyset-paginated by (year, nämnd code). */
+    async list(ctx: RequestContext, filter: { year?: number | null; namndCodes?: string[] | null; status?: string | null }, page: { first: number; after?: string | null }) {
+      const p = parseInput(pageInput, page, '');
+      const conds: SQL[] = [];
+      const readable = ctx.actor.readable();
+      if (readable !== ALL) conds.push(inArray(namnder.code, readable.length ? readable : ['']));
+      if (filter.namndCodes?.length) conds.push(inArray(namnder.code, filter.namndCodes.map((c) => c.toUpperCase())));
+      if (filter.year) conds.push(eq(plans.year, filter.year));
+      if (filter.status) conds.push(eq(plans.status, filter.status as 'DRAFT'));
+      if (p.after) {
+        const [y, code] = decodeStringCursor(p.after).split('|');
+        conds.push(or(gt(plans.year, Number(y)), and(eq(plans.year, Number(y)), gt(namnder.code, code)))!);
+      }
+      const rows = await planRepository.list(db, and(...conds), p.first + 1);
+      const nodes = rows.slice(0, p.first);
+      const last = nodes[nodes.length - 1];
+      return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(`${last.year}|${last.namndCode}`) : null } };
+    },
+
+    /** Whole plans with derived values, for the GraphQL loaders (batched by plan id). */
+    async trees(planIds: readonly string[]): Promise<(PlanTree | Error)[]> {
+      const trees = PlanTree.fromRows(await planRepository.content(db, planIds));
+      return planIds.map((id) => trees.get(id) ?? new NotFoundError('Plan', id));
+    },
+
+    /** A new draft plan with the default matrix and the mandatory processes in place (R5). */
+    async create(ctx: RequestContext, raw: unknown): Promise<PlanWithNamnd> {
+      const input = parseInput(createPlanInput, raw);
+      requireApprove(ctx.actor, input.namndCode);
+      return db.transaction(async (tx) => {
+        const namnd = await namndRepository.byCode(tx, input.namndCode);
+        if (!namnd) throw new NotFoundError('Nämnd', input.namndCode);
+        if (await planRepository.byNamndYear(tx, input.namndCode, input.year)) {
+          throw new ConflictError(`${input.namndCode} already has a plan for ${input.year}`);
+        }
+        return insertPlan(tx, ctx, namnd, input.year, input.ikpThreshold);
+      });
+    },
+
+    /** Threshold and matrix are the plan's own, and change only while it is a draft. */
+    async updateSettings(ctx: RequestContext, raw: unknown): Promise<PlanWithNamnd> {
+      const input = parseInput(updatePlanSettingsInput, raw);
+      const matrix = input.matrix === undefined ? undefined : parseMatrix(input.matrix, 'input.matrix');
+      return db.transaction(async (tx) => {
+        const before = await editablePlan(tx, ctx, input.id);
+        const patch: Partial<typeof plans.$inferInsert> = {};
+        if (input.ikpThreshold !== undefined) patch.ikpThreshold = input.ikpThreshold;
+        if (matrix) patch.matrix = matrix;
+        const after = await updateVersioned(tx, plans, 'Plan', input.id, input.version, patch);
+        await recordAudit(tx, ctx, {
+          action: 'plan.updateSettings',
+          entityType: 'Plan',
+          entityId: after.id,
+          namndCode: before.namndCode,
+          changes: diff(before, after, ['ikpThreshold', 'matrix']),
+        });
+        return { ...after, namndCode: before.namndCode };
+      });
+    },
+
+    /** City-wide risk list (e.g. all critical risks of 2026), limited to the nämnder the actor may read. */
+    async cityRisks(ctx: RequestContext, rawFilter: unknown, page: { first: number; after?: string | null }) {
+      const f = parseInput(cityRisksFilter, rawFilter ?? {}, 'filter');
+      const p = parseInput(pageInput, page, '');
+      const conds: SQL[] = [];
+      const readable = ctx.actor.readable();
+      if (readable !== ALL) conds.push(inArray(namnder.code, readable.length ? readable : ['']));
+      if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes));
+      if (f.year) conds.push(eq(plans.year, f.year));
+      if (f.band) conds.push(and(isNotNull(risks.likelihood), isNotNull(risks.consequence), sql`${bandKeySql} = ${f.band}`)!);
+      if (f.inIkp !== undefined && f.inIkp !== null) conds.push(f.inIkp ? inIkpSql : sql`not ${inIkpSql}`);
+      if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
+      if (p.after) conds.push(gt(risks.id, decodeStringCursor(p.after)));
+      const rows = await db
+        .select({ risk: risks, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
+        .from(risks)
+        .innerJoin(plans, eq(plans.id, risks.planId))
+        .innerJoin(namnder, eq(namnder.id, plans.namndId))
+        .innerJoin(workingMethods, eq(workingMethods.id, risks.workingMethodId))
+        .innerJoin(processes, eq(processes.id, workingMethods.processId))
+        .innerJoin(goals, eq(goals.id, processes.goalId))
+        .where(and(...conds))
+        .orderBy(asc(risks.id))
+        .limit(p.first + 1);
+      const nodes = rows.slice(0, p.first).map((r) => riskView(r.risk, r));
+      const last = nodes[nodes.length - 1];
+      return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(last.id) : null } };
+    },
+  };
+  return service;
+}
+
+/** A draft plan with the default matrix and the mandatory processes (R5), audited; used by createPlan and imports. */
+export async function insertPlan(
+  tx: DbOrTx,
+  ctx: RequestContext,
+  namnd: { id: string; code: string },
+  y: number,
+  ikpThreshold = 9,
+): Promise<PlanWithNamnd> {
+  const { matrix } = await goalRepository.defaultMatrix(tx);
+  const plan = await planRepository.insert(tx, { namndId: namnd.id, year: y, ikpThreshold, matrix });
+  await addMandatoryProcesses(tx, plan.id, y);
+  await recordAudit(tx, ctx, {
+    action: 'plan.create',
+    entityType: 'Plan',
+    entityId: plan.id,
+    namndCode: namnd.code,
+    toState: 'DRAFT',
+    changes: { after: { year: plan.year, ikpThreshold: plan.ikpThreshold } },
+  });
+  return { ...plan, namndCode: namnd.code };
+}
+
+async function addMandatoryProcesses(tx: DbOrTx, planId: string, y: number) {
+  for (const mp of await goalRepository.mandatoryFor(tx, y)) {
+    const goal = await goalRepository.byYearCode(tx, y, mp.goalCode);
+    if (!goal) {
+      throw new AppError('GOAL_MISSING', `Goal ${mp.goalCode} of ${y} must exist before a plan is created: the mandatory process "${mp.name}" belongs under it`, 409, { goalCode: mp.goalCode, year: y });
+    }
+    const [process] = await tx.insert(processes).values({ planId, goalId: goal.id, name: mp.name, mandatoryProcessId: mp.id }).returning();
+    if (mp.workingMethods.length) {
+      await tx.insert(workingMethods).values(
+        mp.workingMethods.map((w, i) => ({ planId, processId: process.id, name: w.name, mandatoryWorkingMethodId: w.id, sortOrder: i })),
+      );
+    }
+  }
+}
+
+export type PlanService = ReturnType<typeof createPlanService>;

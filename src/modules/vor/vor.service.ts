@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { and, eq, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../../db/client.js';
+import { controlActivities, controls, goals, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { updateVersioned } from '../../db/versioned.js';
+import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { optionalText, parseInput, text, uuid, version } from '../../graphql/validate.js';
+import { isScaleValue } from '../risks/risk-matrix.js';
+import { editablePlan } from '../plans/plans.service.js';
+import type { PlanWithNamnd } from '../plans/plans.repository.js';
+
+type NodeTable = PgTable & { id: PgColumn; planId: PgColumn; version: PgColumn; updatedAt: PgColumn };
+
+const scale = () => z.number().int('a whole number 1–5').min(1, 'between 1 and 5').max(5, 'between 1 and 5').nullable();
+const periods = () => z.array(z.enum(['T1', 'T2', 'VB'])).min(1, 'at least one period').max(3).refine((p) => new Set(p).size === p.length, 'periods must not repeat');
+const sortOrder = () => z.number().int().min(0).max(1_000_000);
+const ikpOverride = () => z.enum(['INCLUDE', 'EXCLUDE']).nullable();
+const ref = { id: uuid(), version: version() };
+
+export const inputs = {
+  createProcess: z.object({ planId: uuid(), goalId: uuid(), name: text(500), sortOrder: sortOrder().optional() }),
+  updateProcess: z.object({ ...ref, goalId: uuid().optional(), name: text(500).optional(), sortOrder: sortOrder().optional() }),
+  createWorkingMethod: z.object({ processId: uuid(), name: text(1000), sortOrder: sortOrder().optional() }),
+  updateWorkingMethod: z.object({ ...ref, processId: uuid().optional(), name: text(1000).optional(), sortOrder: sortOrder().optional() }),
+  createRisk: z.object({
+    workingMethodId: uuid(),
+    nr: z.number().int().min(1).max(1_000_000).optional(),
+    title: text(1000),
+    description: optionalText(4000),
+    likelihood: scale().optional(),
+    consequence: scale().optional(),
+    ikpOverride: ikpOverride().optional(),
+    ikpMotivation: optionalText(4000),
+  }),
+  updateRisk: z.object({
+    ...ref,
+    workingMethodId: uuid().optional(),
+    nr: z.number().int().min(1).max(1_000_000).optional(),
+    title: text(1000).optional(),
+    description: optionalText(4000).optional(),
+    likelihood: scale().optional(),
+    consequence: scale().optional(),
+    ikpOverride: ikpOverride().optional(),
+    ikpMotivation: optionalText(4000).optional(),
+  }),
+  createControl: z.object({ riskId: uuid(), description: text(2000), sortOrder: sortOrder().optional() }),
+  updateControl: z.object({ ...ref, riskId: uuid().optional(), description: text(2000).optional(), sortOrder: sortOrder().optional() }),
+  createControlActivity: z.object({
+    controlId: uuid(),
+    description: text(2000),
+    responsible: optionalText(300),
+    periods: periods().optional(),
+    frequency: optionalText(200),
+    sortOrder: sortOrder().optional(),
+  }),
+  updateControlActivity: z.object({
+    ...ref,
+    controlId: uuid().optional(),
+    description: text(2000).optional(),
+    responsible: optionalText(300).optional(),
+    periods: periods().optional(),
+    frequency: optionalText(200).optional(),
+    sortOrder: sortOrder().optional(),
+  }),
+  delete: z.object(ref),
+};
+
+interface NodeSpec {
+  table: NodeTable;
+  entityType: string;
+  /** Fields recorded in the audit diff. */
+  fields: readonly string[];
+}
+
+const SPECS = {
+  process: { table: processes, entityType: 'Process', fields: ['name', 'goalId', 'sortOrder'] },
+  workingMethod: { table: workingMethods, entityType: 'WorkingMethod', fields: ['name', 'processId', 'sortOrder'] },
+  risk: { table: risks, entityType: 'Risk', fields: ['nr', 'title', 'description', 'likelihood', 'consequence', 'ikpOverride', 'ikpMotivation', 'workingMethodId'] },
+  control: { table: controls, entityType: 'Control', fields: ['description', 'riskId', 'sortOrder'] },
+  controlActivity: { table: controlActivities, entityType: 'ControlActivity', fields: ['description', 'responsible', 'periods', 'frequency', 'controlId', 'sortOrder'] },
+} satisfies Record<string, NodeSpec>;
+
+type Row = { id: string; planId: string; version: number } & Record<string, unknown>;
+
+async function loadRow(tx: Tx, spec: NodeSpec, id: string): Promise<Row> {
+  const [row] = (await tx.select().from(spec.table as PgTable).where(eq(spec.table.id, id))) as Row[];
+  if (!row) throw new NotFoundError(spec.entityType, id);
+  return row;
+}
+
+/** A parent named in an input must exist and belong to the same plan (moves never cross plans). */
+async function parentIn(tx: Tx, spec: NodeSpec, id: string, plan: PlanWithNamnd, field: string): Promise<Row> {
+  const [row] = (await tx.select().from(spec.table as PgTable).where(eq(spec.table.id, id))) as Row[];
+  if (!row) throw new ValidationError(`${field}: no ${spec.entityType} ${id}`, [{ path: `input.${field}`, message: `no ${spec.entityType} with this id` }]);
+  if (row.planId !== plan.id) {
+    throw new ValidationError(`${field} must be in the same plan`, [{ path: `input.${field}`, message: `the ${spec.entityType} belongs to another plan` }]);
+  }
+  return row;
+}
+
+/** R1–R3 as refusals: an override needs a written motivation, and an unassessed risk cannot be included. */
+function checkOverride(r: { likelihood: number | null; consequence: number | null; ikpOverride: string | null; ikpMotivation: string | null }) {
+  if (r.ikpOverride && !r.ikpMotivation?.trim()) {
+    throw new AppError('IKP_MOTIVATION_REQUIRED', `Including or excluding a risk against the threshold needs a written motivation (ikpMotivation)`, 400, {
+      fields: [{ path: 'input.ikpMotivation', message: 'required with ikpOverride' }],
+    });
+  }
+  if (r.ikpOverride === 'INCLUDE' && !(isScaleValue(r.likelihood) && isScaleValue(r.consequence))) {
+    throw new AppError('RISK_NOT_ASSESSED', 'An unassessed risk cannot be included in the IKP: give it a likelihood and a consequence first (R1)', 400);
+  }
+}
+
+function duplicateNumber(err: unknown, nr: number | undefined): never {
+  const cause = (err as { cause?: { code?: string; constraint?: string } }).cause ?? (err as { code?: string; constraint?: string });
+  if (cause?.code === '23505' && (cause.constraint === 'risks_plan_nr_unique' || !cause.constraint)) {
+    throw new AppError('DUPLICATE_RISK_NUMBER', `Risk number ${nr} is already used in this plan (R6)`, 409, { nr });
+  }
+  throw err;
+}
+
+export function createVorService(db: Db) {
+  /** Shared shape of every write: validate → load → authorize (editor of a draft) → change + audit in one transaction. */
+  async function create<T extends Row>(
+    ctx: RequestContext,
+    spec: NodeSpec,
+    planIdOf: (tx: Tx) => Promise<string>,
+    insert: (tx: Tx, plan: PlanWithNamnd) => Promise<T>,
+  ): Promise<T> {
+    return db.transaction(async (tx) => {
+      const plan = await editablePlan(tx, ctx, await planIdOf(tx));
+      const row = await insert(tx, plan);
+      await recordAudit(tx, ctx, {
+        action: `${lcFirst(spec.entityType)}.create`,
+        entityType: spec.entityType,
+        entityId: row.id,
+        namndCode: plan.namndCode,
+        changes: { after: pick(row, spec.fields) },
+      });
+      return row;
+    });
+  }
+
+  async function update(
+    ctx: RequestContext,
+    spec: NodeSpec,
+    input: { id: string; version: number } & Record<string, unknown>,
+    prepare?: (tx: Tx, plan: PlanWithNamnd, before: Row, patch: Record<string, unknown>) => Promise<void>,
+  ): Promise<Row> {
+    return db.transaction(async (tx) => {
+      const before = await loadRow(tx, spec, input.id);
+      const plan = await editablePlan(tx, ctx, before.planId);
+      const { id, version: v, ...patch } = input;
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
+      if (prepare) await prepare(tx, plan, before, defined);
+      const after = (await updateVersioned(tx, spec.table, spec.entityType, id, v, defined as never)) as Row;
+      await recordAudit(tx, ctx, {
+        action: `${lcFirst(spec.entityType)}.update`,
+        entityType: spec.entityType,
+        entityId: id,
+        namndCode: plan.namndCode,
+        changes: diff(before, after, spec.fields),
+      });
+      return after;
+    });
+  }
+
+  async function remove(ctx: RequestContext, spec: NodeSpec, raw: unknown): Promise<boolean> {
+    const input = parseInput(inputs.delete, raw);
+    return db.transaction(async (tx) => {
+      const before = await loadRow(tx, spec, input.id);
+      const plan = await editablePlan(tx, ctx, before.planId);
+      const deleted = await tx.delete(spec.table).where(and(eq(spec.table.id, input.id), eq(spec.table.version, input.version))).returning({ id: spec.table.id });
+      if (!deleted.length) {
+        throw new ConflictError(`${spec.entityType} ${input.id} was changed by someone else (version ${before.version}); read it again`, { currentVersion: before.version });
+      }
+      // Children go with their parent (ON DELETE CASCADE); the audit event keeps what was removed.
+      await recordAudit(tx, ctx, {
+        action: `${lcFirst(spec.entityType)}.delete`,
+        entityType: spec.entityType,
+        entityId: input.id,
+        namndCode: plan.namndCode,
+        changes: { before: pick(before, spec.fields) },
+      });
+      return true;
+    });
+  }
+
+  async function goalOfYear(tx: Tx, goalId: string, plan: PlanWithNamnd) {
+    const [goal] = await tx.select().from(goals).where(eq(goals.id, goalId));
+    if (!goal || goal.year !== plan.year) {
+      throw new ValidationError('goalId must be a goal of the plan’s year', [{ path: 'input.goalId', message: `no goal of ${plan.year} with this id` }]);
+    }
+  }
+
+  async function nextRiskNr(tx: Tx, planId: string): Promise<number> {
+    const [{ max }] = await tx.select({ max: sql<number | null>`max(${risks.nr})` }).from(risks).where(eq(risks.planId, planId));
+    return (max ?? 0) + 1;
+  }
+
+  return {
+    createProcess(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.createProcess, raw);
+      return create(ctx, SPECS.process, async () => input.planId, async (tx, plan) => {
+        await goalOfYear(tx, input.goalId, plan);
+        const [row] = await tx.insert(processes).values({ ...input, planId: plan.id }).returning();
+        return row;
+      });
+    },
+    updateProcess(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.updateProcess, raw);
+      return update(ctx, SPECS.process, input, async (tx, plan, _b, patch) => {
+        if (patch.goalId) await goalOfYear(tx, patch.goalId as string, plan);
+      });
+    },
+    deleteProcess: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.process, raw),
+
+    createWorkingMethod(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.createWorkingMethod, raw);
+      return create(ctx, SPECS.workingMethod, async (tx) => (await loadRow(tx, SPECS.process, input.processId)).planId, async (tx, plan) => {
+        const [row] = await tx.insert(workingMethods).values({ ...input, planId: plan.id }).returning();
+        return row;
+      });
+    },
+    updateWorkingMethod(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.updateWorkingMethod, raw);
+      return update(ctx, SPECS.workingMethod, input, async (tx, plan, _b, patch) => {
+        if (patch.processId) await parentIn(tx, SPECS.process, patch.processId as string, plan, 'processId');
+      });
+    },
+    deleteWorkingMethod: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.workingMethod, raw),
+
+    createRisk(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.createRisk, raw);
+      const values = { likelihood: input.likelihood ?? null, consequence: input.consequence ?? null, ikpOverride: input.ikpOverride ?? null, ikpMotivation: input.ikpMotivation ?? null };
+      checkOverride(values);
+      return create(ctx, SPECS.risk, async (tx) => (await loadRow(tx, SPECS.workingMethod, input.workingMethodId)).planId, async (tx, plan) => {
+        const nr = input.nr ?? (await nextRiskNr(tx, plan.id));
+        try {
+          // A savepoint, so that a taken number is reported as such and the outer transaction stays usable.
+          return await tx.transaction(async (sp) => {
+            const [row] = await sp.insert(risks).values({ ...input, ...values, nr, planId: plan.id }).returning();
+            return row;
+          });
+        } catch (err) {
+          duplicateNumber(err, nr);
+        }
+      });
+    },
+    updateRisk(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.updateRisk, raw);
+      return update(ctx, SPECS.risk, input, async (tx, plan, before, patch) => {
+        if (patch.workingMethodId) await parentIn(tx, SPECS.workingMethod, patch.workingMethodId as string, plan, 'workingMethodId');
+        const touchesIkp = ['likelihood', 'consequence', 'ikpOverride', 'ikpMotivation'].some((k) => k in patch);
+        if (touchesIkp) checkOverride({ ...(before as Record<string, unknown>), ...patch } as never);
+        if (patch.nr !== undefined && patch.nr !== before.nr) {
+          const [taken] = await tx.select({ id: risks.id }).from(risks).where(and(eq(risks.planId, plan.id), eq(risks.nr, patch.nr as number)));
+          if (taken) duplicateNumber({ code: '23505' }, patch.nr as number);
+        }
+      });
+    },
+    deleteRisk: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.risk, raw),
+
+    createControl(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.createControl, raw);
+      return create(ctx, SPECS.control, async (tx) => (await loadRow(tx, SPECS.risk, input.riskId)).planId, async (tx, plan) => {
+        const [row] = await tx.insert(controls).values({ ...input, planId: plan.id }).returning();
+        return row;
+      });
+    },
+    updateControl(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.updateControl, raw);
+      return update(ctx, SPECS.control, input, async (tx, plan, _b, patch) => {
+        if (patch.riskId) await parentIn(tx, SPECS.risk, patch.riskId as string, plan, 'riskId');
+      });
+    },
+    deleteControl: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.control, raw),
+
+    createControlActivity(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.createControlActivity, raw);
+      return create(ctx, SPECS.controlActivity, async (tx) => (await loadRow(tx, SPECS.control, input.controlId)).planId, async (tx, plan) => {
+        const [row] = await tx.insert(controlActivities).values({ ...input, planId: plan.id }).returning();
+        return row;
+      });
+    },
+    updateControlActivity(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(inputs.updateControlActivity, raw);
+      return update(ctx, SPECS.controlActivity, input, async (tx, plan, _b, patch) => {
+        if (patch.controlId) await parentIn(tx, SPECS.control, patch.controlId as string, plan, 'controlId');
+      });
+    },
+    deleteControlActivity: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.controlActivity, raw),
+  };
+}
+
+const lcFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
+const pick = (row: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, row[f]]));
+
+export type VorService = ReturnType<typeof createVorService>;

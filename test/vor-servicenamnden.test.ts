@@ -17,13 +17,14 @@ const CELLS: Record<string, number[]> = {
 // Subtests run after the top level, so the dry run is checked here, before the real import.
 const dry = await loadServicenamnden(app, { dryRun: true });
 const afterDry = await gql(app, `{ namnd(code: "SN") { id } }`);
+// All top-level awaits come before the first subtest, or tap may end the file early.
+const report = await loadServicenamnden(app);
 t.test('a dry run reports and writes nothing', async (t) => {
   t.equal(dry.dryRun, true);
   t.equal(dry.created.risks, 70);
   t.equal(afterDry.errors?.[0].extensions.code, 'NOT_FOUND');
 });
 
-const report = await loadServicenamnden(app);
 const PLAN = `{ plan(namndCode: "SN", year: 2026) {
   id status ikpThreshold
   risks { nr likelihood consequence rv band { key label color } inIkp ikpBasis ikpMotivation likelihoodLabel consequenceLabel }

@@ -130,53 +130,33 @@ function snapshot(tree: PlanTree) {
 export function createFollowUpService(db: Db) {
   return {
     /** Adoption: no rule violations, the decision recorded, a snapshot kept, follow-ups created for the IKP. */
-    async adoptPlan(ctx: RequestContext, raw: unknown) {
+    adoptPlan(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.adopt, raw);
-      return db.transaction(async (tx) => {
-        const plan = await planFor(tx, input.id);
-        requireApprove(ctx.actor, plan.namndCode);
-        const to = checkTransition(PLAN_MACHINE, 'plan', 'adopt', plan, input.version);
+      return planTransition(ctx, 'adopt', input, null, async (tx, plan) => {
         const tree = await treeOf(tx, plan.id);
         const violations = ruleViolations(tree, await goalRepository.mandatoryFor(tx, plan.year));
         if (violations.length) {
           throw new AppError('PLAN_RULES_VIOLATED', `The plan cannot be adopted: ${violations.length} rule violation(s), e.g. ${violations[0].rule}: ${violations[0].message}`, 409, { violations });
         }
-        const after = await applyTransition(tx, plans, 'Plan', plan, input.version, to, { decisionDate: input.decisionDate, decisionReference: input.decisionReference });
         await tx.insert(planDecisions).values({ planId: plan.id, decisionDate: input.decisionDate, reference: input.decisionReference, adoptedBy: ctx.actor.sub, snapshot: snapshot(tree) });
         const wanted = tree.ikp().flatMap((row) => (row.controlActivity ? row.controlActivity.periods.map((period) => ({ planId: plan.id, controlActivityId: row.controlActivity!.id, period })) : []));
         // A re-adoption keeps the follow-ups already reported; only missing ones are created.
         const created = wanted.length ? await tx.insert(followUps).values(wanted).onConflictDoNothing().returning({ id: followUps.id }) : [];
-        await recordAudit(tx, ctx, {
-          action: 'plan.adopt',
-          entityType: 'Plan',
-          entityId: plan.id,
-          namndCode: plan.namndCode,
-          fromState: plan.status,
-          toState: to,
+        return {
+          patch: { decisionDate: input.decisionDate, decisionReference: input.decisionReference },
           changes: { decisionDate: input.decisionDate, decisionReference: input.decisionReference, followUpsCreated: created.length },
-        });
-        return { ...after, namndCode: plan.namndCode };
+        };
       });
     },
 
-    async reopenPlan(ctx: RequestContext, raw: unknown) {
+    reopenPlan(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.reopenPlan, raw);
-      return db.transaction(async (tx) => {
-        const plan = await planFor(tx, input.id);
-        requireApprove(ctx.actor, plan.namndCode);
-        const to = checkTransition(PLAN_MACHINE, 'plan', 'reopen', plan, input.version);
-        const after = await applyTransition(tx, plans, 'Plan', plan, input.version, to);
-        await recordAudit(tx, ctx, { action: 'plan.reopen', entityType: 'Plan', entityId: plan.id, namndCode: plan.namndCode, fromState: plan.status, toState: to, reason: input.reason });
-        return { ...after, namndCode: plan.namndCode };
-      });
+      return planTransition(ctx, 'reopen', input, input.reason);
     },
 
-    async closePlan(ctx: RequestContext, raw: unknown) {
-      const input = parseInput(inputs.closePlan, raw);
-      return db.transaction(async (tx) => {
-        const plan = await planFor(tx, input.id);
-        requireApprove(ctx.actor, plan.namndCode);
-        const to = checkTransition(PLAN_MACHINE, 'plan', 'close', plan, input.version);
+    /** Closing the year needs the assessment and every VB follow-up reported. */
+    closePlan(ctx: RequestContext, raw: unknown) {
+      return planTransition(ctx, 'close', parseInput(inputs.closePlan, raw), null, async (tx, plan) => {
         const data = await followUpRepository.forPlans(tx, [plan.id]);
         const missing: string[] = [];
         if (!data.assessments.length) missing.push('the year’s assessment');
@@ -185,9 +165,7 @@ export function createFollowUpService(db: Db) {
         if (missing.length) {
           throw new AppError('PLAN_NOT_CLOSABLE', `The year cannot be closed yet: ${missing.join('; ')}`, 409, { missing, openFollowUpIds: open.map((f) => f.id) });
         }
-        const after = await applyTransition(tx, plans, 'Plan', plan, input.version, to);
-        await recordAudit(tx, ctx, { action: 'plan.close', entityType: 'Plan', entityId: plan.id, namndCode: plan.namndCode, fromState: plan.status, toState: to });
-        return { ...after, namndCode: plan.namndCode };
+        return {};
       });
     },
 
@@ -275,6 +253,34 @@ export function createFollowUpService(db: Db) {
 
     forPlans: (planIds: readonly string[]) => followUpRepository.forPlans(db, planIds),
   };
+
+  /** Plan transitions: approver or admin, version and from-state checked, then the change and its audit event. */
+  async function planTransition(
+    ctx: RequestContext,
+    name: 'adopt' | 'reopen' | 'close',
+    input: { id: string; version: number },
+    why: string | null = null,
+    guard?: (tx: Tx, plan: PlanWithNamnd) => Promise<{ patch?: Record<string, unknown>; changes?: Record<string, unknown> }>,
+  ): Promise<PlanWithNamnd> {
+    return db.transaction(async (tx) => {
+      const plan = await planFor(tx, input.id);
+      requireApprove(ctx.actor, plan.namndCode);
+      const to = checkTransition(PLAN_MACHINE, 'plan', name, plan, input.version);
+      const extra = guard ? await guard(tx, plan) : {};
+      const after = await applyTransition(tx, plans, 'Plan', plan, input.version, to, extra.patch);
+      await recordAudit(tx, ctx, {
+        action: `plan.${name}`,
+        entityType: 'Plan',
+        entityId: plan.id,
+        namndCode: plan.namndCode,
+        fromState: plan.status,
+        toState: to,
+        reason: why,
+        changes: extra.changes ?? null,
+      });
+      return { ...after, namndCode: plan.namndCode };
+    });
+  }
 
   async function followUpTransition(
     ctx: RequestContext,

@@ -10,6 +10,8 @@ import { DEFAULT_TOP, errorResponses, exportSchemas, queryErrorFormatter, queryS
 export interface ExportRoutesOptions {
   /** Size of the database pool: at most half of it streams exports, so other requests always get a connection. */
   poolMax: number;
+  /** How long an export waits for a free slot (tests shorten it). */
+  slotWaitMs?: number;
 }
 
 export const EXPORTS_PREFIX = '/api/v1/exports';
@@ -52,7 +54,7 @@ function nextLinkFor(request: FastifyRequest) {
   };
 }
 
-function send(service: ExportService, request: FastifyRequest, reply: FastifyReply, name: DatasetName, format: Format, query: ExportQuery) {
+async function send(service: ExportService, request: FastifyRequest, reply: FastifyReply, name: DatasetName, format: Format, query: ExportQuery) {
   const { delimiter, top, cursor, ...filters } = query;
   // Parameters of the other format are refused rather than ignored, so a mistake does not pass unnoticed.
   const misplaced = format === 'csv' ? (['top', 'cursor'] as const).filter((k) => query[k] !== undefined) : delimiter !== undefined ? (['delimiter'] as const) : [];
@@ -68,10 +70,10 @@ function send(service: ExportService, request: FastifyRequest, reply: FastifyRep
   reply.header('vary', 'accept, authorization');
   if (format === 'csv') {
     reply.type('text/csv; charset=utf-8; header=present').header('content-disposition', `attachment; filename="${name}.csv"`);
-    return reply.send(service.csv(selection, CSV_DELIMITERS[delimiter ?? 'semicolon']));
+    return reply.send(await service.csv(selection, CSV_DELIMITERS[delimiter ?? 'semicolon']));
   }
   reply.type('application/json; charset=utf-8');
-  return reply.send(service.jsonPage(selection, top ?? DEFAULT_TOP, nextLinkFor(request)));
+  return reply.send(await service.jsonPage(selection, top ?? DEFAULT_TOP, nextLinkFor(request)));
 }
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
@@ -79,7 +81,7 @@ const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: stri
 export async function exportRoutes(app: FastifyInstance, opts: ExportRoutesOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const service = createExportService(app.database, { maxConcurrent: Math.max(1, Math.floor(opts.poolMax / 2)) });
+  const service = createExportService(app.database, { maxConcurrent: Math.max(1, Math.floor(opts.poolMax / 2)), slotWaitMs: opts.slotWaitMs });
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   for (const name of DATASET_NAMES) {

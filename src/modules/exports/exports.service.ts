@@ -17,8 +17,10 @@ export interface ExportFilters {
 }
 
 export interface ExportServiceOptions {
-  /** Exports streaming at once; more get EXPORTS_BUSY (503) instead of starving the connection pool. */
+  /** Exports streaming at once; more wait for a slot, so exports never take every database connection. */
   maxConcurrent: number;
+  /** How long a request waits for a slot before it gets EXPORTS_BUSY (503, Retry-After). */
+  slotWaitMs?: number;
   /** Rows per database round trip. */
   batchSize?: number;
 }
@@ -29,11 +31,44 @@ export class ExportsBusyError extends AppError {
   }
 }
 
+/** A counting semaphore whose waiters give up after a while. */
+function createSlots(max: number, waitMs: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<() => void> {
+      if (running < max) running++;
+      else {
+        await new Promise<void>((resolve, reject) => {
+          const wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            waiting.splice(waiting.indexOf(wake), 1);
+            reject(new ExportsBusyError());
+          }, waitMs);
+          waiting.push(wake);
+        });
+      }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        // The slot passes straight to the next waiter, if any.
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      };
+    },
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createExportService(database: Database, opts: ExportServiceOptions) {
   const batchSize = opts.batchSize ?? 1000;
-  let running = 0;
+  const slots = createSlots(opts.maxConcurrent, opts.slotWaitMs ?? 30_000);
 
   async function* mappedBatches(sel: ExportSelection): AsyncGenerator<ExportRow[]> {
     const mapper = sel.dataset.mapper?.(database.db) ?? columnMapper(sel.dataset);
@@ -44,14 +79,11 @@ export function createExportService(database: Database, opts: ExportServiceOptio
   }
 
   /** The stream holds a slot from now until it ends, fails or its client goes away. */
-  function slotted(chunks: AsyncGenerator<string>): Readable {
-    if (running >= opts.maxConcurrent) throw new ExportsBusyError();
-    running++;
+  async function slotted(chunks: AsyncGenerator<string>): Promise<Readable> {
+    const release = await slots.acquire();
     // Byte mode with a small buffer: the database is read only as fast as the client takes the response.
     const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 });
-    stream.once('close', () => {
-      running--;
-    });
+    stream.once('close', release);
     return stream;
   }
 
@@ -77,7 +109,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
       };
     },
 
-    csv(sel: ExportSelection, delimiter: string): Readable {
+    csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
       const names = columnNames(sel.dataset);
       async function* chunks() {
         // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
@@ -92,7 +124,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
     },
 
     /** One page `{ value, nextLink }`; one row more than asked for says whether another page exists. */
-    jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Readable {
+    jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Promise<Readable> {
       const key = keyColumn(sel.dataset);
       async function* chunks() {
         yield '{"value":[';

@@ -1,32 +1,22 @@
 // A tiny RFC 4180 reader for tests: quoted fields, doubled quotes, line breaks inside quotes, CRLF records.
 export function parseCsv(text: string, delimiter = ';'): string[][] {
+  const d = delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // One field and what ends it: the delimiter, CRLF, or (only valid after the last record) the end of the text.
+  const field = new RegExp(`(?:"((?:[^"]|"")*)"|([^"${d}\\r\\n]*))(${d}|\\r\\n|$)`, 'y');
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
+  while (field.lastIndex < text.length) {
+    const at = field.lastIndex;
+    const m = field.exec(text);
+    if (!m || (m[3] === '' && field.lastIndex < text.length)) throw new Error(`malformed CSV at offset ${at}`);
+    if (m[3] === '') throw new Error('the last record does not end with CRLF');
+    row.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+    if (m[3] === '\r\n') {
       rows.push(row);
       row = [];
-      field = '';
-      i++;
-    } else if (ch === '\n' || ch === '\r') throw new Error(`bare line break outside quotes at ${i}`);
-    else field += ch;
+    }
   }
-  if (quoted) throw new Error('unterminated quote');
-  if (field !== '' || row.length) throw new Error('the last record does not end with CRLF');
+  if (row.length) throw new Error('the last record does not end with CRLF');
   return rows;
 }
 

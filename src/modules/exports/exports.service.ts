@@ -78,12 +78,37 @@ export function createExportService(database: Database, opts: ExportServiceOptio
     }
   }
 
-  /** The stream holds a slot from now until it ends, fails or its client goes away. */
-  async function slotted(chunks: AsyncGenerator<string>): Promise<Readable> {
+  /**
+   * Opens the export and reads its first batch before a byte is sent, so a failing query still gets a proper
+   * error response; the stream then holds a slot until it ends, fails or its client goes away.
+   */
+  async function open(sel: ExportSelection, render: (batches: AsyncIterable<ExportRow[]>) => AsyncGenerator<string>): Promise<Readable> {
     const release = await slots.acquire();
+    const batches = mappedBatches(sel);
+    let first: IteratorResult<ExportRow[]>;
+    try {
+      first = await batches.next();
+    } catch (err) {
+      release();
+      throw err;
+    }
+    async function* all() {
+      try {
+        if (first.done) return;
+        yield first.value;
+        yield* batches;
+      } finally {
+        // Also when the consumer stops early: this closes the cursor.
+        await batches.return(undefined);
+      }
+    }
     // Byte mode with a small buffer: the database is read only as fast as the client takes the response.
-    const stream = Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 });
-    stream.once('close', release);
+    const stream = Readable.from(render(all()), { objectMode: false, highWaterMark: 64 * 1024 });
+    stream.once('close', () => {
+      release();
+      // A stream destroyed before it was ever read (the client left while waiting) never runs all()'s finally.
+      batches.return(undefined).catch(() => {});
+    });
     return stream;
   }
 
@@ -111,27 +136,26 @@ export function createExportService(database: Database, opts: ExportServiceOptio
 
     csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
       const names = columnNames(sel.dataset);
-      async function* chunks() {
+      return open(sel, async function* (batches) {
         // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
         yield BOM + csvLine(names, delimiter);
-        for await (const batch of mappedBatches(sel)) {
+        for await (const batch of batches) {
           let out = '';
           for (const row of batch) out += csvLine(names.map((n) => row[n]), delimiter);
           yield out;
         }
-      }
-      return slotted(chunks());
+      });
     },
 
     /** One page `{ value, nextLink }`; one row more than asked for says whether another page exists. */
     jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Promise<Readable> {
       const key = keyColumn(sel.dataset);
-      async function* chunks() {
+      return open({ ...sel, limit: top + 1 }, async function* (batches) {
         yield '{"value":[';
         let count = 0;
         let lastKey: unknown;
         let more = false;
-        for await (const batch of mappedBatches({ ...sel, limit: top + 1 })) {
+        for await (const batch of batches) {
           let out = '';
           for (const row of batch) {
             if (count === top) {
@@ -146,8 +170,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
         }
         const next = more ? JSON.stringify(linkTo(encodeCursor(`${sel.dataset.name}:${String(lastKey)}`))) : 'null';
         yield `],"nextLink":${next}}`;
-      }
-      return slotted(chunks());
+      });
     },
   };
 }

@@ -10,7 +10,7 @@ import { DEFAULT_TOP, errorResponses, exportSchemas, queryErrorFormatter, queryS
 export interface ExportRoutesOptions {
   /** Size of the database pool: at most half of it streams exports, so other requests always get a connection. */
   poolMax: number;
-  /** How long an export waits for a free slot (tests shorten it). */
+  /** How long an export waits for a free slot before EXPORTS_BUSY (default 30 s). */
   slotWaitMs?: number;
 }
 

@@ -9,6 +9,7 @@ import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { createServices, type Services } from './services.js';
+import { importRoutes } from './modules/imports/imports.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,5 +73,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes, { database });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
+  await app.register(importRoutes, { services: app.services });
   return app;
 }

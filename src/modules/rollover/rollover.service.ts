@@ -132,13 +132,12 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
   }
   const planId = target.id;
 
-  const [src, dst, newGoals, mandatory, earlier] = await Promise.all([
-    planRepository.content(tx, [source.id]),
-    planRepository.content(tx, [planId]),
-    goalRepository.byYear(tx, toYear),
-    goalRepository.mandatoryFor(tx, toYear),
-    rolloverRepository.previouslyCarried(tx, planId),
-  ]);
+  // One connection in a transaction: statements one after another.
+  const src = await planRepository.content(tx, [source.id]);
+  const dst = await planRepository.content(tx, [planId]);
+  const newGoals = await goalRepository.byYear(tx, toYear);
+  const mandatory = await goalRepository.mandatoryFor(tx, toYear);
+  const earlier = await rolloverRepository.previouslyCarried(tx, planId);
   const goalByCode = new Map(newGoals.map((g) => [g.code, g]));
   const oldGoalCode = new Map(src.goals.map((g) => [g.id, g.code]));
   const missingGoals = [...new Set(src.processes.map((p) => oldGoalCode.get(p.goalId)!).filter((c) => !goalByCode.has(c)))];
@@ -286,7 +285,8 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
   );
 
   // Open actions go on in the new year, in the state they are in; done and cancelled ones stay behind.
-  const [open, alreadyCarried] = await Promise.all([rolloverRepository.openActions(tx, source.id), rolloverRepository.carriedOriginActionIds(tx, planId)]);
+  const open = await rolloverRepository.openActions(tx, source.id);
+  const alreadyCarried = await rolloverRepository.carriedOriginActionIds(tx, planId);
   const newActions = open.filter((a) => !alreadyCarried.has(a.id) && !earlier.has(a.id));
   counts.actions.skipped += open.length - newActions.length;
   if (newActions.length) {

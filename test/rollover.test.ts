@@ -154,3 +154,13 @@ await t.test('all or nothing per nämnd: one nämnd refused, the others rolled o
   t.equal(byCode.CD.counts.processes.created, 2);
   t.equal(byCode.SN.created, 0);
 });
+
+await t.test('an adopted new plan is not filled', async (t) => {
+  await db.update(plans).set({ status: 'ADOPTED' }).where(eq(plans.id, sn2027));
+  const quiet = await rollover({ fromYear: 2026, toYear: 2027, namndCode: 'SN' });
+  t.match(quiet.namnder[0], { error: null, created: 0 }, 'nothing to carry: all skipped, no error');
+  await db.insert(actions).values({ planId: sn2026, title: 'Sen åtgärd', status: 'PLANNED' });
+  const report = await rollover({ fromYear: 2026, toYear: 2027, namndCode: 'SN' });
+  t.match(report.namnder[0], { planId: null, error: { code: 'PLAN_NOT_EDITABLE' } });
+  t.equal((await counts(sn2027)).actions, 3, 'nothing written');
+});

@@ -11,6 +11,7 @@ import { healthRoutes } from './http/health.routes.js';
 import openapiPlugin from './http/openapi.plugin.js';
 import { exportRoutes } from './modules/exports/exports.routes.js';
 import { createServices, type Services } from './services.js';
+import { importRoutes } from './modules/imports/imports.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,5 +77,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(graphqlPlugin, { config, services: app.services });
   await app.register(openapiPlugin);
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
+  await app.register(importRoutes, { services: app.services });
   return app;
 }

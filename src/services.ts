@@ -6,6 +6,7 @@ import { createPlanService } from './modules/plans/plans.service.js';
 import { createVorService } from './modules/vor/vor.service.js';
 import { createVorImportService } from './modules/imports/vor-import.service.js';
 import { createFollowUpService } from './modules/follow-ups/follow-ups.service.js';
+import { createRolloverService } from './modules/rollover/rollover.service.js';
 
 /** Every service, built once per app over one database; the GraphQL and REST doors both call these. */
 export function createServices(db: Db) {
@@ -17,6 +18,7 @@ export function createServices(db: Db) {
     vor: createVorService(db),
     imports: createVorImportService(db),
     followUps: createFollowUpService(db),
+    rollover: createRolloverService(db),
   };
 }
 

@@ -17,6 +17,7 @@ import { plansModule } from '../modules/plans/index.js';
 import { vorModule } from '../modules/vor/index.js';
 import { importsModule } from '../modules/imports/index.js';
 import { followUpsModule } from '../modules/follow-ups/index.js';
+import { rolloverModule } from '../modules/rollover/index.js';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders.js';
 
 declare module 'mercurius' {
@@ -36,6 +37,7 @@ export const graphqlModules: GraphqlModule[] = [
   vorModule,
   importsModule,
   followUpsModule,
+  rolloverModule,
 ];
 
 export function fullTypeDefs(): string[] {

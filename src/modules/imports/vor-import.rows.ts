@@ -47,13 +47,16 @@ function int(v: unknown): number | null | 'bad' {
   return /^\d+$/.test(s) ? Number(s) : 'bad';
 }
 
-/** Validates every row before anything is written, so a report can name each bad line. */
-export function validateRows(rows: VorRowInput[], firstLine = 2): { rows: VorRow[]; errors: RowError[] } {
+/**
+ * Validates every row before anything is written, so a report can name each bad line. `lines` gives each row's
+ * line in its file when they are not consecutive (blank lines, quoted line breaks, spreadsheet rows).
+ */
+export function validateRows(rows: VorRowInput[], firstLine = 2, lines?: readonly number[]): { rows: VorRow[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const out: VorRow[] = [];
   const numbers = new Map<number, number>();
   rows.forEach((raw, i) => {
-    const line = firstLine + i;
+    const line = lines?.[i] ?? firstLine + i;
     const err = (field: string, message: string) => errors.push({ line, field, message });
     const nr = int(raw.nr);
     if (nr === null || nr === 'bad' || nr < 1) err('nr', `"${str(raw.nr)}" is not a risk number`);
@@ -65,28 +68,33 @@ export function validateRows(rows: VorRowInput[], firstLine = 2): { rows: VorRow
       if (!str(v)) err(field, 'is empty');
       else if (str(v).length > 1000) err(field, 'is longer than 1000 characters');
     }
+    // A value off the scale is reported once: the checks that depend on it (both-or-neither, rv, R1) are skipped.
+    let offScale = false;
     const scale = (field: string, v: unknown) => {
       const n = int(v);
       if (n === 'bad' || (n !== null && (n < 1 || n > 5))) {
         err(field, `"${str(v)}" is not a value 1–5`);
+        offScale = true;
         return null;
       }
       return n;
     };
     const likelihood = scale('sannolikhet', raw.sannolikhet);
     const consequence = scale('konsekvens', raw.konsekvens);
-    if ((likelihood === null) !== (consequence === null) && int(raw.sannolikhet) !== 'bad' && int(raw.konsekvens) !== 'bad') {
+    if ((likelihood === null) !== (consequence === null) && !offScale) {
       err(likelihood === null ? 'sannolikhet' : 'konsekvens', 'both likelihood and consequence, or neither (unassessed)');
     }
     const rv = int(raw.rv);
     if (rv === 'bad') err('rv', `"${str(raw.rv)}" is not a number`);
-    else if (likelihood && consequence && rv !== likelihood * consequence) {
+    else if (offScale) {
+      // Nothing to compare rv with.
+    } else if (likelihood && consequence && rv !== likelihood * consequence) {
       err('rv', `rv ${rv ?? '(empty)'} must equal ${likelihood} × ${consequence} = ${likelihood * consequence}`);
     } else if (!(likelihood && consequence) && rv !== null) err('rv', 'must be empty for an unassessed risk');
     const ikpText = str(raw.ikp).toLowerCase();
     if (!['ja', 'nej', ''].includes(ikpText)) err('ikp', `"${str(raw.ikp)}" must be Ja or Nej`);
     const ikp = ikpText === 'ja';
-    if (ikp && !(likelihood && consequence)) err('ikp', 'an unassessed risk cannot be in the IKP (R1)');
+    if (ikp && !offScale && !(likelihood && consequence)) err('ikp', 'an unassessed risk cannot be in the IKP (R1)');
     if (typeof nr === 'number' && mal && !errors.some((e) => e.line === line)) {
       out.push({
         line,

@@ -21,7 +21,9 @@ export const importVorInput = z.object({
   rows: z.array(vorRowInput).min(1, 'at least one row').max(5000),
   /** Line number of the first row in the source file (after a header), for the report. */
   firstLine: z.number().int().min(1).default(2),
-});
+  /** Each row's own line, when a file's rows are not consecutive (set by the file doors, not by GraphQL). */
+  lines: z.array(z.number().int().min(1)).optional(),
+}).refine((i) => !i.lines || i.lines.length === i.rows.length, { message: 'one line number per row', path: ['lines'] });
 
 export interface ImportReport {
   dryRun: boolean;
@@ -50,7 +52,7 @@ export function createVorImportService(db: Db) {
   return {
     async importVor(ctx: RequestContext, raw: unknown): Promise<ImportReport> {
       const input = parseInput(importVorInput, raw);
-      const { rows, errors } = validateRows(input.rows, input.firstLine);
+      const { rows, errors } = validateRows(input.rows, input.firstLine, input.lines);
       if (errors.length) throw new ImportInvalidError(errors);
       requireEdit(ctx.actor, input.namndCode);
       try {

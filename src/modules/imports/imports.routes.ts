@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.js';
+import { requireEdit } from '../../auth/authorize.js';
+import { AppError } from '../../errors.js';
+import { namndCode, parseInput, text, year } from '../../graphql/validate.js';
+import { ImportInvalidError } from './vor-import.service.js';
+import { parseVorFile, XLSX_CONTENT_TYPE, type VorFileFormat } from './vor-file.js';
+
+const query = z.object({
+  namnd: namndCode(),
+  year: z.coerce.number().pipe(year()),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  namndName: text(200).optional(),
+});
+
+const FORMATS: Record<string, VorFileFormat> = { 'text/csv': 'csv', [XLSX_CONTENT_TYPE]: 'xlsx' };
+
+/** The REST door for a VoR table file: the body is the file itself, as text/csv or as an .xlsx workbook. */
+export async function importRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  // Scoped to this plugin: only this route takes raw files.
+  app.addContentTypeParser(Object.keys(FORMATS), { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post('/api/v1/imports/vor', async (request, reply) => {
+    const q = parseInput(query, request.query, 'query');
+    // Authorize before reading the file, so a caller without the role learns nothing from the report.
+    requireEdit(request.actor, q.namnd);
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const format = FORMATS[mediaType];
+    if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as text/csv or ${XLSX_CONTENT_TYPE}`, 415);
+    const body = request.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new ImportInvalidError([{ line: 1, field: 'file', message: 'is empty' }]);
+    const { rows, lines } = await parseVorFile(body, format);
+    const report = await services.imports.importVor(
+      { actor: request.actor, requestId: request.id },
+      { namndCode: q.namnd, year: q.year, namndName: q.namndName, dryRun: q.dryRun, rows, lines },
+    );
+    return reply.status(report.dryRun ? 200 : 201).send(report);
+  });
+}

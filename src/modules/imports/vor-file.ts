@@ -1,0 +1,116 @@
+import { readSheet } from 'read-excel-file/node';
+import { decodeUtf8, parseDelimited, type TableRecord } from './csv.js';
+import { ImportInvalidError } from './vor-import.service.js';
+import { validateRows, type RowError, type VorRowInput } from './vor-import.rows.js';
+
+// The columns of a VoR table file (fixtures/servicenamnden-2026/vor.csv) and the import field each one feeds.
+const REQUIRED = {
+  nr: 'nr',
+  mal: 'mal',
+  process: 'process',
+  arbetssatt: 'arbetssatt',
+  oonskad_handelse: 'oonskadHandelse',
+  sannolikhet: 'sannolikhet',
+  konsekvens: 'konsekvens',
+  rv: 'rv',
+  ikp: 'ikp',
+} as const;
+const OPTIONAL = {
+  motivering: 'motivering',
+  systematisk_kontroll: 'systematiskKontroll',
+  kontrollaktivitet: 'kontrollaktivitet',
+} as const;
+const COLUMNS: Record<string, keyof VorRowInput> = { ...REQUIRED, ...OPTIONAL };
+
+export type VorFileFormat = 'csv' | 'xlsx';
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What the import service takes: the rows, and the line each came from (for the report). */
+export interface VorFileRows {
+  rows: VorRowInput[];
+  lines: number[];
+}
+
+export function formatOfFileName(name: string): VorFileFormat | null {
+  const ext = name.toLowerCase().split('.').pop();
+  return ext === 'csv' ? 'csv' : ext === 'xlsx' ? 'xlsx' : null;
+}
+
+export async function parseVorFile(content: Buffer, format: VorFileFormat): Promise<VorFileRows> {
+  return format === 'csv' ? parseVorCsv(content) : parseVorXlsx(content);
+}
+
+/** Semicolon-separated, UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting. */
+export function parseVorCsv(content: Buffer): VorFileRows {
+  const decoded = decodeUtf8(content);
+  if ('errors' in decoded) throw new ImportInvalidError(decoded.errors);
+  const { records, errors } = parseDelimited(decoded.text, ';');
+  if (errors.length) throw new ImportInvalidError(errors);
+  return tableToRows(records, 'csv');
+}
+
+/** The first sheet of a workbook; its row numbers are the lines of the report. */
+export async function parseVorXlsx(content: Buffer): Promise<VorFileRows> {
+  let sheet: unknown[][];
+  try {
+    sheet = await readSheet(content);
+  } catch {
+    throw new ImportInvalidError([{ line: 1, field: 'file', message: 'is not a readable .xlsx workbook' }]);
+  }
+  const records: TableRecord[] = [];
+  sheet.forEach((row, i) => {
+    const cells = row.map(cellText);
+    if (cells.some((c) => c !== '')) records.push({ line: i + 1, cells });
+  });
+  return tableToRows(records, 'xlsx');
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'Ja' : 'Nej';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return String(v);
+}
+
+function tableToRows(records: TableRecord[], format: VorFileFormat): VorFileRows {
+  const [header, ...body] = records;
+  if (!header) throw new ImportInvalidError([{ line: 1, field: 'file', message: `is empty: the first line must be the header ${Object.keys(REQUIRED).join(';')}` }]);
+  const errors: RowError[] = [];
+  const names = header.cells.map((c) => c.trim().toLowerCase());
+  // Trailing empty header cells are what spreadsheets leave behind; they name no column.
+  while (names.length && names[names.length - 1] === '') names.pop();
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (!(name in COLUMNS)) errors.push({ line: header.line, field: name || `column ${i + 1}`, message: `is not a column of the VoR format (${Object.keys(COLUMNS).join(', ')})` });
+    else if (seen.has(name)) errors.push({ line: header.line, field: name, message: 'appears twice in the header' });
+    seen.add(name);
+  });
+  for (const required of Object.keys(REQUIRED)) {
+    if (!seen.has(required)) errors.push({ line: header.line, field: required, message: 'required column is missing from the header' });
+  }
+  if (errors.length) throw new ImportInvalidError(errors);
+  if (!body.length) throw new ImportInvalidError([{ line: header.line, field: 'file', message: 'has a header but no rows' }]);
+
+  const rows: VorRowInput[] = [];
+  const lines: number[] = [];
+  for (const record of body) {
+    const extra = record.cells.slice(names.length);
+    if (record.cells.length < names.length && format === 'csv') {
+      errors.push({ line: record.line, field: 'file', message: `has ${record.cells.length} fields, the header has ${names.length} (is a ; inside a field not quoted?)` });
+      continue;
+    }
+    if (extra.some((c) => c.trim() !== '')) {
+      errors.push({ line: record.line, field: 'file', message: `has ${record.cells.length} fields, the header has ${names.length} (is a ; inside a field not quoted?)` });
+      continue;
+    }
+    const row: Record<string, string> = {};
+    names.forEach((name, i) => (row[COLUMNS[name]] = record.cells[i] ?? ''));
+    rows.push(row as unknown as VorRowInput);
+    lines.push(record.line);
+  }
+  // Check the rows here too, so one report names the misshapen lines and the bad values together.
+  errors.push(...validateRows(rows, 2, lines).errors);
+  if (errors.length) throw new ImportInvalidError(errors.sort((a, b) => a.line - b.line));
+  return { rows, lines };
+}

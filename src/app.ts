@@ -9,6 +9,7 @@ import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { createServices, type Services } from './services.js';
+import eventsPlugin from './events/events.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,7 +63,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   app.decorate('database', database);
-  app.decorate('services', createServices(database.db));
+  app.decorate(
+    'services',
+    createServices(database.db, { allowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production' }),
+  );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -72,5 +76,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes, { database });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
+  await app.register(eventsPlugin, { config });
   return app;
 }

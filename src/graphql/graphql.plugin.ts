@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { GraphQLError } from 'graphql';
@@ -12,6 +13,8 @@ import type { GraphqlModule } from './module.js';
 import { auditTypeDefs } from '../audit/audit.schema.js';
 import { auditResolvers } from '../audit/audit.resolvers.js';
 import { namnderModule } from '../modules/namnder/index.js';
+import { webhooksModule } from '../modules/webhooks/index.js';
+import { eventsModule } from '../events/index.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -24,6 +27,8 @@ declare module 'mercurius' {
 export const graphqlModules: GraphqlModule[] = [
   { typeDefs: auditTypeDefs, resolvers: auditResolvers },
   namnderModule,
+  webhooksModule,
+  eventsModule,
 ];
 
 export function fullTypeDefs(): string[] {
@@ -63,6 +68,19 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
     queryDepth: config.GRAPHQL_MAX_DEPTH,
     allowBatchedQueries: true,
     path: '/graphql',
+    subscription: config.SUBSCRIPTIONS_ENABLED
+      ? {
+          // The token travels in connection_init ({ authorization: "Bearer …" }); a bad one is refused at connect.
+          onConnect: async (data: { payload?: Record<string, unknown> }) => {
+            try {
+              const actor = await app.verifyAuthorization(data.payload?.authorization ?? data.payload?.Authorization);
+              return { actor, services, requestId: crypto.randomUUID() };
+            } catch {
+              return false;
+            }
+          },
+        }
+      : false,
     context: (request: FastifyRequest, _reply: FastifyReply) => ({
       actor: request.actor,
       requestId: request.id,

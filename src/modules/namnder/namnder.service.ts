@@ -59,6 +59,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: row.id,
           namndCode: row.code,
+          entityVersion: row.version,
           changes: { after: { code: row.code, name: row.name, kind: row.kind, forvaltning: row.forvaltning } },
         });
         return row;
@@ -78,6 +79,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: id,
           namndCode: after.code,
+          entityVersion: after.version,
           changes: diff(before, after, AUDITED),
         });
         return after;

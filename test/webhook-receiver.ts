@@ -5,6 +5,8 @@ import { verify } from '../src/modules/webhooks/signature.js';
 type Teardown = { teardown(fn: () => unknown): void };
 
 export interface ReceivedWebhook {
+  /** The request path: register one receiver under several paths to tell webhooks apart. */
+  path: string;
   id: string;
   timestamp: number;
   body: string;
@@ -42,14 +44,18 @@ export async function startWebhookReceiver(t: Teardown, opts: ReceiverOptions) {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const id = String(req.headers['webhook-id']);
-      const attemptOfId = (attemptsById.get(id) ?? 0) + 1;
-      attemptsById.set(id, attemptOfId);
-      inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
-      maxConcurrentPerId = Math.max(maxConcurrentPerId, inFlight.get(id)!);
+      const path = req.url ?? '';
+      // One delivery = one message to one webhook (path).
+      const key = `${path} ${id}`;
+      const attemptOfId = (attemptsById.get(key) ?? 0) + 1;
+      attemptsById.set(key, attemptOfId);
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      maxConcurrentPerId = Math.max(maxConcurrentPerId, inFlight.get(key)!);
       const status = opts.respond?.({ id, n: ++n, attemptOfId }) ?? 204;
       const finish = () => {
-        inFlight.set(id, inFlight.get(id)! - 1);
+        inFlight.set(key, inFlight.get(key)! - 1);
         received.push({
+          path,
           id,
           timestamp: Number(req.headers['webhook-timestamp']),
           body,
@@ -74,7 +80,8 @@ export async function startWebhookReceiver(t: Teardown, opts: ReceiverOptions) {
     received,
     /** Requests answered 2xx, i.e. deliveries the receiver accepted, in arrival order. */
     accepted: () => received.filter((r) => r.status >= 200 && r.status < 300),
-    maxConcurrentPerId: () => maxConcurrentPerId,
+    /** The most requests for one delivery (path and webhook-id) that were ever open at once. */
+    maxConcurrentPerDelivery: () => maxConcurrentPerId,
     /** Resolves once `predicate` holds; fails after `ms` so a broken worker fails the test instead of hanging it. */
     async until(predicate: () => boolean, what: string, ms = 15_000): Promise<void> {
       const deadline = Date.now() + ms;

@@ -12,6 +12,7 @@ import openapiPlugin from './http/openapi.plugin.js';
 import { exportRoutes } from './modules/exports/exports.routes.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
+import eventsPlugin from './events/events.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,7 +66,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   app.decorate('database', database);
-  app.decorate('services', createServices(database.db));
+  app.decorate(
+    'services',
+    createServices(database.db, { allowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production' }),
+  );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -78,5 +82,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(openapiPlugin);
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(importRoutes, { services: app.services });
+  await app.register(eventsPlugin, { config });
   return app;
 }

@@ -36,6 +36,21 @@ export const configSchema = z
     RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CORS_ORIGINS: z.string().optional(),
+    // Events (docs/events.md). Loops are woken by LISTEN/NOTIFY; the intervals are the fallback polls.
+    WEBHOOKS_ENABLED: bool.default(true),
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(5000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(5000),
+    WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(60 * 60_000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+    WEBHOOK_FAILING_AFTER: z.coerce.number().int().min(1).default(3),
+    WEBHOOK_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+    WEBHOOK_ALLOW_HTTP: bool.optional(),
+    SUBSCRIPTIONS_ENABLED: bool.default(true),
+    SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(10).default(2000),
+    DUE_JOB_ENABLED: bool.default(true),
+    DUE_JOB_INTERVAL_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
+    DUE_SOON_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   })
   .refine((c) => !(c.JWT_JWKS_URL && !c.JWT_ISSUER), {
     message: 'JWT_ISSUER is required with JWT_JWKS_URL',

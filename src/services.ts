@@ -7,9 +7,11 @@ import { createVorService } from './modules/vor/vor.service.js';
 import { createVorImportService } from './modules/imports/vor-import.service.js';
 import { createFollowUpService } from './modules/follow-ups/follow-ups.service.js';
 import { createRolloverService } from './modules/rollover/rollover.service.js';
+import { createEventsService } from './events/events.service.js';
+import { createWebhookService, type WebhookPolicy } from './modules/webhooks/webhooks.service.js';
 
 /** Every service, built once per app over one database; the GraphQL and REST doors both call these. */
-export function createServices(db: Db) {
+export function createServices(db: Db, webhookPolicy: WebhookPolicy = { allowHttp: false }) {
   return {
     audit: createAuditService(db),
     namnder: createNamndService(db),
@@ -19,6 +21,8 @@ export function createServices(db: Db) {
     imports: createVorImportService(db),
     followUps: createFollowUpService(db),
     rollover: createRolloverService(db),
+    events: createEventsService(db),
+    webhooks: createWebhookService(db, webhookPolicy),
   };
 }
 

@@ -5,6 +5,7 @@ import { auditEvents } from '../db/schema/index.js';
 import { rawRows } from '../db/raw.js';
 import type { Actor } from '../auth/actor.js';
 import { canonicalJson, jsonSafe } from './canonical-json.js';
+import { changedFields, type EventData } from '../events/outbox.js';
 
 /** Who is acting in this request; passed from the doors (GraphQL, REST, CLI) to every service. */
 export interface RequestContext {
@@ -21,6 +22,12 @@ export interface AuditInput {
   toState?: string | null;
   reason?: string | null;
   changes?: { before?: unknown; after?: unknown } | Record<string, unknown> | null;
+  /** The entity's version after the change, published with the domain event. */
+  entityVersion?: number | null;
+  /** Extra ids and states for the domain event (e.g. planId); never free text, events leave the service. */
+  eventData?: EventData;
+  /** False for changes other systems must not hear about (e.g. webhook administration). Default true. */
+  publish?: boolean;
 }
 
 export const CITY_CHAIN = 'city';
@@ -51,6 +58,8 @@ export function hashEvent(e: HashedFields): string {
 /**
  * Appends one audit event inside the caller's transaction. The chain head row is locked for the rest of the
  * transaction, which orders the writers of one nämnd's chain while other nämnder write in parallel.
+ * The same statement writes the domain event to the outbox (type = the action), so a change, its audit
+ * event and its outgoing event commit or vanish together.
  */
 export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
   const chain = chainOf(input.namndCode);
@@ -75,6 +84,21 @@ export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditI
     requestId: ctx.requestId ?? null,
   };
   const hash = hashEvent(fields);
+  const publish = input.publish !== false;
+  const eventData: EventData = {
+    ...(fields.fromState !== null ? { fromState: fields.fromState } : {}),
+    ...(fields.toState !== null ? { toState: fields.toState } : {}),
+    ...(publish && changedFields(fields.changes) ? { changedFields: changedFields(fields.changes)! } : {}),
+    ...(input.eventData ?? {}),
+  };
+  const outbox = publish
+    ? sql`, de as (
+      insert into domain_events (type, namnd_code, entity_type, entity_id, entity_version, occurred_at, data)
+      values (${fields.action}, ${fields.namndCode}, ${fields.entityType}, ${fields.entityId},
+        ${input.entityVersion ?? null}, ${fields.occurredAt.toISOString()}, ${JSON.stringify(eventData)}::jsonb)
+      returning 1
+    )`
+    : sql``;
   await tx.execute(sql`
     with ev as (
       insert into ${auditEvents} (occurred_at, actor, action, entity_type, entity_id, namnd_code, from_state,
@@ -84,7 +108,7 @@ export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditI
         ${fields.changes === null ? null : JSON.stringify(fields.changes)}::jsonb, ${fields.requestId}, ${chain},
         ${fields.chainSeq}, ${fields.prevHash}, ${hash})
       returning 1
-    )
+    )${outbox}
     update audit_chain_heads set seq = ${fields.chainSeq}, hash = ${hash} where chain = ${chain}`);
 }
 

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import buildGetJwks from 'get-jwks';
+import { createVerifier } from 'fast-jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../errors.js';
@@ -10,6 +11,10 @@ import type { JwtKeys } from './keys.js';
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
+  }
+  interface FastifyInstance {
+    /** Verifies an `Authorization` value outside a request (WebSocket connection_init); same rules as requests. */
+    verifyAuthorization(authorization: unknown): Promise<Actor>;
   }
   interface FastifyContextConfig {
     /** Route needs no token (health checks, API documentation). */
@@ -33,9 +38,11 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     requiredClaims: ['exp', 'sub'],
   };
 
+  let verifyKey: string | ((decoded: { header: { kid?: string; alg?: string } }) => Promise<string>);
   if (keys.mode === 'jwks') {
     const url = new URL(keys.jwksUrl);
     const getJwks = buildGetJwks({ jwksPath: url.pathname, max: 100, ttl: 10 * 60_000 });
+    verifyKey = (decoded) => getJwks.getPublicKey({ kid: decoded.header.kid, alg: decoded.header.alg, domain: url.origin });
     // The key is fetched from the configured issuer only, never from a URL the token names.
     await app.register(fastifyJwt, {
       decode: { complete: true },
@@ -44,15 +51,36 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
       verify,
     } as never);
   } else if (keys.mode === 'public-key') {
+    verifyKey = keys.publicKey;
     await app.register(fastifyJwt, { secret: { public: keys.publicKey }, verify } as never);
   } else {
+    verifyKey = keys.secret;
     await app.register(fastifyJwt, { secret: keys.secret, sign: { algorithm: 'HS256' }, verify } as never);
   }
+
+  // The same verifier options as for requests, for a token that arrives in a WebSocket connection_init.
+  const verifier = createVerifier({ ...verify, key: verifyKey, cache: false } as never) as (token: string) => Promise<unknown>;
+  app.decorate('verifyAuthorization', async (authorization: unknown) => {
+    const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+    if (!m) throw new UnauthenticatedError('A bearer token is required');
+    let p: Record<string, unknown>;
+    try {
+      p = (await verifier(m[1])) as Record<string, unknown>;
+    } catch (err) {
+      const expired = (err as { code?: string }).code === 'FAST_JWT_EXPIRED';
+      throw new UnauthenticatedError(expired ? 'The token has expired' : 'The token is not valid');
+    }
+    if (typeof p.sub !== 'string' || !p.sub) throw new UnauthenticatedError('The token has no subject');
+    return new Actor(p.sub, rolesFromClaim(p[config.JWT_ROLES_CLAIM]));
+  });
 
   app.decorateRequest('actor', null as unknown as Actor);
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
+    // Browsers cannot set headers on a WebSocket: a subscription's token is checked at connection_init instead.
+    // With subscriptions enabled, every upgrade request is handled by the WebSocket handler, never as a query.
+    if (config.SUBSCRIPTIONS_ENABLED && request.headers.upgrade?.toLowerCase() === 'websocket' && request.routeOptions.url === '/graphql') return;
     await authenticate(request, config.JWT_ROLES_CLAIM);
   });
 }

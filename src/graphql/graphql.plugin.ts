@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { GraphQLError } from 'graphql';
@@ -19,6 +20,8 @@ import { importsModule } from '../modules/imports/index.js';
 import { followUpsModule } from '../modules/follow-ups/index.js';
 import { rolloverModule } from '../modules/rollover/index.js';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders.js';
+import { webhooksModule } from '../modules/webhooks/index.js';
+import { eventsModule } from '../events/index.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -38,6 +41,8 @@ export const graphqlModules: GraphqlModule[] = [
   importsModule,
   followUpsModule,
   rolloverModule,
+  webhooksModule,
+  eventsModule,
 ];
 
 export function fullTypeDefs(): string[] {
@@ -77,6 +82,19 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
     queryDepth: config.GRAPHQL_MAX_DEPTH,
     allowBatchedQueries: true,
     path: '/graphql',
+    subscription: config.SUBSCRIPTIONS_ENABLED
+      ? {
+          // The token travels in connection_init ({ authorization: "Bearer …" }); a bad one is refused at connect.
+          onConnect: async (data: { payload?: Record<string, unknown> }) => {
+            try {
+              const actor = await app.verifyAuthorization(data.payload?.authorization ?? data.payload?.Authorization);
+              return { actor, services, requestId: crypto.randomUUID() };
+            } catch {
+              return false;
+            }
+          },
+        }
+      : false,
     context: (request: FastifyRequest, _reply: FastifyReply) => ({
       actor: request.actor,
       requestId: request.id,

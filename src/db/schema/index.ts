@@ -4,3 +4,4 @@ export * from './plans.js';
 export * from './vor.js';
 export * from './follow-up.js';
 export * from './audit.js';
+export * from './events.js';

@@ -62,6 +62,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: row.id,
           namndCode: row.code,
+          entityVersion: row.version,
           changes: { after: { code: row.code, name: row.name, kind: row.kind, forvaltning: row.forvaltning } },
         });
         return row;
@@ -81,6 +82,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: id,
           namndCode: after.code,
+          entityVersion: after.version,
           changes: diff(before, after, AUDITED),
         });
         return after;

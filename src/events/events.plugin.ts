@@ -1,0 +1,81 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Loop } from './loop.js';
+import { createNotifier, type Notifier } from './notifier.js';
+import { createRelay } from './relay.js';
+import { createDueJob } from './due-job.js';
+import { DOMAIN_EVENTS_TOPIC } from './events.resolvers.js';
+import { createDeliveryWorker } from '../modules/webhooks/delivery-worker.js';
+
+export interface EventsPluginOptions {
+  config: Config;
+}
+
+/** The REST feed, and the background loops that carry outbox events out: webhooks, subscriptions, due dates. */
+async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOptions) {
+  app.get('/api/v1/events', async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    return app.services.events.feed(
+      { actor: request.actor, requestId: request.id },
+      { after: q.after, limit: q.limit, types: q.types ? q.types.split(',') : undefined },
+    );
+  });
+
+  const db = app.database.db;
+  const loops: Loop[] = [];
+  let notifier: Notifier | null = null;
+
+  if (config.SUBSCRIPTIONS_ENABLED) {
+    const relay = createRelay(
+      db,
+      (event) =>
+        new Promise<void>((resolve) =>
+          app.graphql.pubsub.publish({ topic: DOMAIN_EVENTS_TOPIC, payload: { domainEvents: event } }, () => resolve()),
+        ),
+      config.SUBSCRIPTION_POLL_MS,
+      app.log,
+    );
+    loops.push(relay);
+  }
+  if (config.WEBHOOKS_ENABLED) {
+    loops.push(
+      createDeliveryWorker(
+        db,
+        {
+          pollMs: config.WEBHOOK_POLL_MS,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+          backoffMs: config.WEBHOOK_BACKOFF_MS,
+          backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+          failingAfter: config.WEBHOOK_FAILING_AFTER,
+          batch: config.WEBHOOK_BATCH,
+        },
+        app.log,
+      ),
+    );
+  }
+  if (config.DUE_JOB_ENABLED) {
+    loops.push(createDueJob(db, { intervalMs: config.DUE_JOB_INTERVAL_MS, soonDays: config.DUE_SOON_DAYS }, app.log));
+  }
+
+  // Nothing touches the database before the app is ready (building an app, e.g. to print the schema, stays
+  // offline). The first runs then deliver whatever a crash before start-up left pending.
+  app.addHook('onReady', async () => {
+    if (!loops.length) return;
+    const subscriptions = loops.find((l) => l.name === 'subscriptions');
+    // The relay must know where "now" is before anything is published.
+    await subscriptions?.runOnce();
+    notifier = await createNotifier(app.database, app.log);
+    // Commits wake the loops that carry events out; the due job runs on its own clock.
+    notifier.onCommit(() => loops.forEach((l) => l.name !== 'due-events' && l.wake()));
+    loops.forEach((l) => l.wake());
+  });
+  // Before the database closes: stop the loops, wait for runs in progress, drop the listener.
+  app.addHook('preClose', async () => {
+    await Promise.all(loops.map((l) => l.stop()));
+    await notifier?.close();
+  });
+}
+
+export default fp(eventsPlugin, { name: 'events', dependencies: ['graphql'] });

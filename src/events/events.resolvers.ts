@@ -1,0 +1,27 @@
+import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
+import type { PublishedEvent } from './events.repository.js';
+
+/** The one in-process topic the relay publishes to; filtering per subscriber happens below. */
+export const DOMAIN_EVENTS_TOPIC = 'DOMAIN_EVENTS';
+
+const { withFilter } = mercurius;
+
+type Ctx = MercuriusContext & { eventFilter?: (e: PublishedEvent) => boolean };
+
+export const eventsResolvers: IResolvers = {
+  Query: {
+    domainEvents: (_r, args: { after?: number; limit?: number; types?: string[] }, ctx) => ctx.services.events.feed(ctx, args),
+  },
+  Subscription: {
+    domainEvents: {
+      subscribe: withFilter(
+        async (_root: unknown, args: unknown, ctx: Ctx) => {
+          // Validated and authorized once, at subscribe time; the filter then runs per event.
+          ctx.eventFilter = ctx.services.events.subscriptionFilter(ctx, args);
+          return ctx.pubsub.subscribe(DOMAIN_EVENTS_TOPIC);
+        },
+        (payload: { domainEvents: PublishedEvent }, _args: unknown, ctx: Ctx) => !!ctx.eventFilter?.(payload.domainEvents),
+      ),
+    },
+  },
+};

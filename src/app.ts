@@ -8,6 +8,7 @@ import authPlugin from './auth/auth.plugin.js';
 import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import { reportRoutes } from './modules/reports/index.js';
 import { createServices, type Services } from './services.js';
 
 declare module 'fastify' {
@@ -72,5 +73,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes, { database });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
+  await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

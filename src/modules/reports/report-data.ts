@@ -40,6 +40,14 @@ export class ReportData {
       list.push(f);
       this.followUpsByActivity.set(f.controlActivityId, list);
     }
+    // Same order on both databases (their collations differ): year, due date, creation, then title as Swedish sorts it.
+    rows.actions.sort(
+      (a, b) =>
+        (a.plannedYear ?? 9999) - (b.plannedYear ?? 9999) ||
+        (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') ||
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        a.title.localeCompare(b.title, 'sv'),
+    );
     for (const a of rows.actions) {
       if (!a.followUpId) continue;
       const list = this.actionsByFollowUp.get(a.followUpId) ?? [];

@@ -22,11 +22,7 @@ export const reportRepository = {
     const [namndRows, followUpRows, actionRows, assessmentRows, mandatoryRows] = await Promise.all([
       db.select().from(namnder).where(eq(namnder.id, plan.namndId)),
       db.select().from(followUps).where(eq(followUps.planId, plan.id)).orderBy(asc(followUps.period), asc(followUps.createdAt)),
-      db
-        .select()
-        .from(actions)
-        .where(eq(actions.planId, plan.id))
-        .orderBy(asc(actions.plannedYear), asc(actions.dueDate), asc(actions.createdAt), asc(actions.id)),
+      db.select().from(actions).where(eq(actions.planId, plan.id)),
       db.select().from(assessments).where(eq(assessments.planId, plan.id)),
       db.select({ id: mandatoryProcesses.id, name: mandatoryProcesses.name, aliases: mandatoryProcesses.aliases }).from(mandatoryProcesses),
     ]);

@@ -10,11 +10,25 @@ h2 { font-size: 15pt; margin: 28px 0 8px; border-bottom: 2px solid #333; padding
 h3 { font-size: 12.5pt; margin: 20px 0 6px; }
 h4 { font-size: 11pt; margin: 14px 0 6px; }
 header .subtitle { font-size: 12pt; margin: 0 0 12px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 16px; }
-dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0; }
+table.facts { width: auto; margin: 8px 0 16px; }
+table.facts th, table.facts td { border: 0; background: none; padding: 1px 16px 1px 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 14px; }
-th, td { border: 1px solid #777; padding: 4px 6px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #777; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
+/* Fixed column widths: the same table looks the same under every process, and long words cannot push it off the page. */
+table.vor, table.ikp, table.follow-up, table.sis-risks, table.sis-ikp, table.open-actions { table-layout: fixed; }
+table.vor th:nth-child(1), table.vor th:nth-child(2) { width: 15%; }
+table.vor th:nth-child(3), table.vor th:nth-child(7) { width: 4%; }
+table.vor th:nth-child(5), table.vor th:nth-child(6) { width: 10%; }
+table.vor th:nth-child(8) { width: 7%; }
+table.vor th:nth-child(9) { width: 11%; }
+table.ikp th:nth-child(4), table.ikp th:nth-child(6) { width: 4%; }
+table.ikp th:nth-child(8), table.ikp th:nth-child(9) { width: 9%; }
+table.follow-up th:nth-child(5) { width: 30%; }
+table.sis-risks th:nth-child(1) { width: 22%; }
+table.sis-risks th:nth-child(3) { width: 34%; }
+table.sis-ikp th:nth-child(4) { width: 4%; }
+table.sis-ikp th:nth-child(6) { width: 26%; }
+table.open-actions th:nth-child(1) { width: 36%; }
 th { background: #e6e6e6; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.goal th { background: #cfd8e3; font-size: 11pt; }
@@ -27,6 +41,7 @@ tr.goal th { background: #cfd8e3; font-size: 11pt; }
 .assessment-level { font-size: 14pt; font-weight: bold; }
 .result { margin: 0 0 6px; }
 .result:last-child { margin-bottom: 0; }
+.matrix { margin: 8px 0; }
 .matrix svg { max-width: 100%; height: auto; }
 ul.actions { margin: 4px 0 0; padding-left: 18px; }
 footer { margin-top: 32px; font-size: 9pt; color: #555; border-top: 1px solid #aaa; padding-top: 4px; }
@@ -36,6 +51,8 @@ footer { margin-top: 32px; font-size: 9pt; color: #555; border-top: 1px solid #a
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   thead { display: table-header-group; }
   tr, .result, figure { break-inside: avoid; page-break-inside: avoid; }
+  /* The matrix gets a page of its own at full size, so the 44 numbers of a crowded cell stay legible. */
+  .matrix svg { max-height: 178mm; width: auto; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   h2.new-page { break-before: page; page-break-before: always; }
   a { color: inherit; text-decoration: none; }

@@ -4,8 +4,9 @@ import { html, type SafeHtml } from './html.js';
 
 // Geometry of the picture (SVG user units ≈ CSS px). Cells are wide enough for the 44 numbers of
 // Servicenämnden's cell (2,3) at a readable size; more numbers shrink the font down to MIN_FONT.
+// The whole picture (≈ 970 × 680) fits an A4 landscape page at full size.
 const CELL_W = 150;
-const CELL_H = 110;
+const CELL_H = 100;
 const GRID_X = 196;
 const GRID_Y = 56;
 const GRID_W = CELL_W * 5;

@@ -27,13 +27,13 @@ export const bandBadge = (r: RiskView) =>
 
 export function decisionFacts(data: ReportData): SafeHtml {
   const p = data.plan;
-  return html`<dl class="facts">
-<dt>Nämnd</dt><dd>${data.namndName} (${p.namndCode})</dd>
-<dt>Verksamhetsår</dt><dd>${p.year}</dd>
-<dt>Status</dt><dd class="plan-status">${label(PLAN_STATUS, p.status)}</dd>
-<dt>Beslut</dt><dd class="decision">${p.decisionDate ? html`${p.decisionDate}${p.decisionReference ? html`, ${p.decisionReference}` : ''}` : html`<span class="muted">Inte fastställd</span>`}</dd>
-<dt>Gräns för internkontrollplanen</dt><dd>Riskvärde ${p.ikpThreshold} eller högre</dd>
-</dl>`;
+  return html`<table class="facts"><tbody>
+<tr><th>Nämnd</th><td>${data.namndName} (${p.namndCode})</td></tr>
+<tr><th>Verksamhetsår</th><td>${p.year}</td></tr>
+<tr><th>Status</th><td class="plan-status">${label(PLAN_STATUS, p.status)}</td></tr>
+<tr><th>Beslut</th><td class="decision">${p.decisionDate ? html`${p.decisionDate}${p.decisionReference ? html`, ${p.decisionReference}` : ''}` : html`<span class="muted">Inte fastställd</span>`}</td></tr>
+<tr><th>Gräns för internkontrollplanen</th><td>Riskvärde ${p.ikpThreshold} eller högre</td></tr>
+</tbody></table>`;
 }
 
 function vorRows(data: ReportData, wms: WorkingMethodRow[]): SafeHtml[] {
@@ -76,11 +76,11 @@ function ikpTable(data: ReportData): SafeHtml {
   return html`${groups.map(
     (g) => html`<h3>${g.goal ? html`${g.goal.code} ${g.goal.title}` : 'Utan mål'}</h3>
 <table class="ikp">
-<thead><tr><th>Process</th><th>Arbetssätt</th><th>Systematisk kontroll</th><th class="num">Nr</th><th>Oönskad händelse</th><th class="num">RV</th><th>Kontrollaktivitet</th><th>Ansvarig</th><th>Uppföljning</th></tr></thead>
+<thead><tr><th>Process</th><th>Arbetssätt</th><th>Systematisk kontroll</th><th class="num">Nr</th><th>Oönskad händelse</th><th class="num">RV</th><th>Kontrollaktivitet</th><th>Ansvarig</th><th>Följs upp</th></tr></thead>
 <tbody>
 ${g.processes.flatMap((p) =>
   p.items.map(
-    (row) => html`<tr class="ikp-row" data-nr="${row.risk.nr}"><td>${row.process.name}</td><td>${row.workingMethod.name}</td><td>${row.control ? text(row.control.description) : html`<span class="missing">Systematisk kontroll saknas</span>`}</td><td class="num">${row.risk.nr}</td><td>${row.risk.title}</td><td class="num">${row.rv ?? '–'}</td><td>${row.controlActivity ? text(row.controlActivity.description) : html`<span class="missing">Kontrollaktivitet saknas</span>`}</td><td>${text(row.controlActivity?.responsible)}</td><td>${row.controlActivity ? [row.controlActivity.periods.map((p) => label(PERIOD, p)).join(', '), row.controlActivity.frequency ? html`<br>${row.controlActivity.frequency}` : ''] : '–'}</td></tr>
+    (row) => html`<tr class="ikp-row" data-nr="${row.risk.nr}"><td>${row.process.name}</td><td>${row.workingMethod.name}</td><td>${row.control ? text(row.control.description) : html`<span class="missing">Systematisk kontroll saknas</span>`}</td><td class="num">${row.risk.nr}</td><td>${row.risk.title}</td><td class="num">${row.rv ?? '–'}</td><td>${row.controlActivity ? text(row.controlActivity.description) : html`<span class="missing">Kontrollaktivitet saknas</span>`}</td><td>${text(row.controlActivity?.responsible)}</td><td>${row.controlActivity ? [row.controlActivity.periods.map((p) => html`<abbr title="${label(PERIOD, p)}">${p}</abbr>`).flatMap((a, i) => (i ? [', ', a] : [a])), row.controlActivity.frequency ? html`<br>${row.controlActivity.frequency}` : ''] : '–'}</td></tr>
 `,
   ),
 )}</tbody>

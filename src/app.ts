@@ -8,6 +8,8 @@ import authPlugin from './auth/auth.plugin.js';
 import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import openapiPlugin from './http/openapi.plugin.js';
+import { exportRoutes } from './modules/exports/exports.routes.js';
 import { reportRoutes } from './modules/reports/index.js';
 import { createServices, type Services } from './services.js';
 
@@ -73,6 +75,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes, { database });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
+  await app.register(openapiPlugin);
+  await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

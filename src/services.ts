@@ -5,6 +5,7 @@ import { createGoalService } from './modules/goals/goals.service.js';
 import { createPlanService } from './modules/plans/plans.service.js';
 import { createVorService } from './modules/vor/vor.service.js';
 import { createVorImportService } from './modules/imports/vor-import.service.js';
+import { createFollowUpService } from './modules/follow-ups/follow-ups.service.js';
 
 /** Every service, built once per app over one database; the GraphQL and REST doors both call these. */
 export function createServices(db: Db) {
@@ -15,6 +16,7 @@ export function createServices(db: Db) {
     plans: createPlanService(db),
     vor: createVorService(db),
     imports: createVorImportService(db),
+    followUps: createFollowUpService(db),
   };
 }
 

@@ -17,13 +17,14 @@ const CELLS: Record<string, number[]> = {
 // Subtests run after the top level, so the dry run is checked here, before the real import.
 const dry = await loadServicenamnden(app, { dryRun: true });
 const afterDry = await gql(app, `{ namnd(code: "SN") { id } }`);
+// All top-level awaits come before the first subtest, or tap may end the file early.
+const report = await loadServicenamnden(app);
 t.test('a dry run reports and writes nothing', async (t) => {
   t.equal(dry.dryRun, true);
   t.equal(dry.created.risks, 70);
   t.equal(afterDry.errors?.[0].extensions.code, 'NOT_FOUND');
 });
 
-const report = await loadServicenamnden(app);
 const PLAN = `{ plan(namndCode: "SN", year: 2026) {
   id status ikpThreshold
   risks { nr likelihood consequence rv band { key label color } inIkp ikpBasis ikpMotivation likelihoodLabel consequenceLabel }
@@ -106,4 +107,23 @@ t.test('the mandatory process is matched despite the document’s spelling', asy
   t.equal(upph.name, 'Informationssäkerhet inom upphandlingsförfarandet');
   t.ok(upph.risks.length > 0);
   t.equal(sis[0].workingMethods.filter((w: { mandatory: boolean }) => w.mandatory).length, 5);
+});
+
+t.test('city-wide: all critical risks of 2026, paginated, for readers of every nämnd', async (t) => {
+  const Q = `query($after: String) { risks(filter: { year: 2026, band: "KRITISK" }, first: 2, after: $after) {
+    nodes { nr rv band { key } plan { namnd { code } } } pageInfo { hasNextPage endCursor } } }`;
+  for (const roles of [['auditor'], ['integration'], ['viewer:*'], ['admin']]) {
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const d: any = await gqlOk(app, Q, { after }, roles);
+      seen.push(...d.risks.nodes.map((n: { nr: number }) => n.nr));
+      t.ok(d.risks.nodes.every((n: { band: { key: string }; plan: { namnd: { code: string } } }) => n.band.key === 'KRITISK' && n.plan.namnd.code === 'SN'));
+      if (!d.risks.pageInfo.hasNextPage) break;
+      after = d.risks.pageInfo.endCursor;
+    }
+    t.same(seen.sort((a, b) => a - b), [38, 39, 55], roles.join());
+  }
+  const ikp = await gqlOk(app, `{ risks(filter: { year: 2026, inIkp: true }, first: 100) { nodes { nr } } }`, {}, ['integration']);
+  t.equal(ikp.risks.nodes.length, 12);
 });

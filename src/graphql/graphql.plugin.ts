@@ -16,6 +16,7 @@ import { goalsModule } from '../modules/goals/index.js';
 import { plansModule } from '../modules/plans/index.js';
 import { vorModule } from '../modules/vor/index.js';
 import { importsModule } from '../modules/imports/index.js';
+import { followUpsModule } from '../modules/follow-ups/index.js';
 import { createRequestLoaders, type RequestLoaders } from './request-loaders.js';
 
 declare module 'mercurius' {
@@ -34,6 +35,7 @@ export const graphqlModules: GraphqlModule[] = [
   plansModule,
   vorModule,
   importsModule,
+  followUpsModule,
 ];
 
 export function fullTypeDefs(): string[] {

@@ -13,6 +13,15 @@ export function createRequestLoaders(services: Services) {
       const rows = await services.namnder.byIds(ids);
       return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));
     }),
+    followUps: new DataLoader<string, Awaited<ReturnType<Services['followUps']['forPlans']>>>(async (ids) => {
+      const rows = await services.followUps.forPlans(ids);
+      return ids.map((id) => ({
+        followUps: rows.followUps.filter((r) => r.planId === id),
+        actions: rows.actions.filter((r) => r.planId === id),
+        assessments: rows.assessments.filter((r) => r.planId === id),
+        decisions: rows.decisions.filter((r) => r.planId === id),
+      }));
+    }),
     mandatory: new DataLoader<number, Awaited<ReturnType<Services['goals']['mandatoryProcesses']>>>((years) =>
       Promise.all(years.map((y) => services.goals.mandatoryProcesses(y))),
     ),

@@ -12,6 +12,7 @@ export const goalsResolvers: IResolvers = {
     createGoal: (_r, a: Input, ctx) => ctx.services.goals.create(ctx, a.input),
     updateGoal: (_r, a: Input, ctx) => ctx.services.goals.update(ctx, a.input),
     deleteGoal: (_r, a: Input, ctx) => ctx.services.goals.delete(ctx, a.input),
+    setMandatoryProcess: (_r, a: Input, ctx) => ctx.services.goals.setMandatoryProcess(ctx, a.input),
     setDefaultMatrix: (_r, a: Input, ctx) => ctx.services.goals.setDefaultMatrix(ctx, a.input),
   },
 };

@@ -68,6 +68,22 @@ export const goalsTypeDefs = /* GraphQL */ `
     inriktningsmal: Int
   }
 
+  input MandatoryWorkingMethodInput {
+    name: String!
+    aliases: [String!]
+  }
+
+  input MandatoryProcessInput {
+    "Creates, or replaces the process with this name"
+    name: String!
+    aliases: [String!]
+    "The goal it belongs under, e.g. 3.5"
+    goalCode: String!
+    fromYear: Int!
+    toYear: Int
+    workingMethods: [MandatoryWorkingMethodInput!]!
+  }
+
   input DeleteInput {
     id: ID!
   }
@@ -86,6 +102,8 @@ export const goalsTypeDefs = /* GraphQL */ `
     updateGoal(input: UpdateGoalInput!): Goal!
     "Admin only; refused while processes use the goal"
     deleteGoal(input: DeleteInput!): Boolean!
+    "Admin only: which processes every plan must contain (R5)"
+    setMandatoryProcess(input: MandatoryProcessInput!): MandatoryProcess!
     "Admin only; plans keep the matrix they were created with"
     setDefaultMatrix(input: RiskMatrixInput!): RiskMatrixConfig!
   }

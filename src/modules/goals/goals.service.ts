@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { goals, processes, settings } from '../../db/schema/index.js';
+import { goals, mandatoryProcesses, mandatoryWorkingMethods, processes, settings, workingMethods } from '../../db/schema/index.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
@@ -23,6 +23,18 @@ export const updateGoalInput = z.object({
   version: version(),
   title: text(1000).optional(),
   inriktningsmal: z.number().int().min(1).max(9).nullish(),
+});
+
+export const mandatoryProcessInput = z.object({
+  name: text(300),
+  aliases: z.array(text(300)).max(20).default([]),
+  goalCode: goalCode(),
+  fromYear: year(),
+  toYear: year().nullish(),
+  workingMethods: z
+    .array(z.object({ name: text(300), aliases: z.array(text(300)).max(20).default([]) }))
+    .min(1, 'at least one working method')
+    .max(30),
 });
 
 export const matrixInput = z.object({
@@ -87,6 +99,46 @@ export function createGoalService(db: Db) {
         await goalRepository.delete(tx, id);
         await recordAudit(tx, ctx, { action: 'goal.delete', entityType: 'Goal', entityId: id, changes: { before } });
         return true;
+      });
+    },
+
+    /**
+     * Creates or replaces a mandatory process (by name) and its working methods. Plans created later get it;
+     * existing plans are matched by name and alias when their rule violations are computed.
+     */
+    async setMandatoryProcess(ctx: RequestContext, raw: unknown) {
+      const input = parseInput(mandatoryProcessInput, raw);
+      requireAdmin(ctx.actor);
+      if (input.toYear && input.toYear < input.fromYear) {
+        throw new ValidationError('toYear must not be before fromYear', [{ path: 'input.toYear', message: 'before fromYear' }]);
+      }
+      return db.transaction(async (tx) => {
+        const before = (await goalRepository.mandatoryFor(tx)).find((p) => p.name === input.name);
+        const values = { name: input.name, aliases: input.aliases, goalCode: input.goalCode, fromYear: input.fromYear, toYear: input.toYear ?? null };
+        const [row] = before
+          ? await tx.update(mandatoryProcesses).set({ ...values, version: sql`${mandatoryProcesses.version} + 1`, updatedAt: new Date() }).where(eq(mandatoryProcesses.id, before.id)).returning()
+          : await tx.insert(mandatoryProcesses).values(values).returning();
+        // Working methods keep their ids when their name stays, so plans that link to them stay linked.
+        const keep = new Set(input.workingMethods.map((w) => w.name));
+        for (const old of before?.workingMethods ?? []) {
+          if (keep.has(old.name)) continue;
+          // Plans keep their working method; it is just no longer a mandatory one.
+          await tx.update(workingMethods).set({ mandatoryWorkingMethodId: null }).where(eq(workingMethods.mandatoryWorkingMethodId, old.id));
+          await tx.delete(mandatoryWorkingMethods).where(eq(mandatoryWorkingMethods.id, old.id));
+        }
+        for (const [i, w] of input.workingMethods.entries()) {
+          await tx
+            .insert(mandatoryWorkingMethods)
+            .values({ mandatoryProcessId: row.id, name: w.name, aliases: w.aliases, sortOrder: i + 1 })
+            .onConflictDoUpdate({ target: [mandatoryWorkingMethods.mandatoryProcessId, mandatoryWorkingMethods.name], set: { aliases: w.aliases, sortOrder: i + 1, updatedAt: new Date() } });
+        }
+        await recordAudit(tx, ctx, {
+          action: before ? 'mandatoryProcess.update' : 'mandatoryProcess.create',
+          entityType: 'MandatoryProcess',
+          entityId: row.id,
+          changes: { before: before ?? null, after: input },
+        });
+        return (await goalRepository.mandatoryFor(tx)).find((p) => p.id === row.id)!;
       });
     },
 

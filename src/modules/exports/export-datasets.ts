@@ -1,0 +1,530 @@
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { plans } from '../../db/schema/index.js';
+import {
+  CONSEQUENCE_LABELS,
+  deriveRisk,
+  LIKELIHOOD_LABELS,
+  type IkpOverride,
+  type RiskMatrix,
+  type ScaleValue,
+} from '../risks/risk-matrix.js';
+import {
+  ACTION_STATUS_LABELS,
+  ASSESSMENT_LEVEL_LABELS,
+  FOLLOW_UP_OUTCOME_LABELS,
+  FOLLOW_UP_STATUS_LABELS,
+  NAMND_KIND_LABELS,
+  PERIOD_LABELS,
+  PLAN_STATUS_LABELS,
+} from './export-labels.js';
+
+// The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
+// so pages and streams have a stable order) and an ordered list of columns: that order is a public contract
+// (openapi/columns.json), so columns may only ever be added at the end.
+
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'boolean' | 'timestamp' | 'date';
+export type Cell = string | number | boolean | null;
+export type ExportRow = Record<string, Cell>;
+type RawRow = Record<string, unknown>;
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  description: string;
+  /** A Swedish label looked up from another raw field's code. */
+  label?: { of: string; labels: Record<string, string> };
+}
+
+/** Turns a batch of raw database rows into export rows; may load what the batch refers to first. */
+export interface RowMapper {
+  prepare(batch: RawRow[]): Promise<void>;
+  map(raw: RawRow): ExportRow;
+}
+
+export interface Dataset {
+  name: DatasetName;
+  title: string;
+  description: string;
+  columns: Column[];
+  /** Select list whose aliases are the column names (or the raw fields a mapper derives columns from). */
+  select: SQL;
+  from: SQL;
+  key: { expr: SQL; kind: 'uuid' | 'bigint' };
+  /** The nämnd a row belongs to: enables the `namnd` filter and limits nämnd-scoped roles. */
+  namndCode?: SQL;
+  /** The year a row belongs to: enables the `year` filter. */
+  year?: SQL;
+  updatedAt: SQL;
+  /** Only auditors and admins may export it. */
+  auditOnly?: boolean;
+  mapper?: (db: DbOrTx) => RowMapper;
+}
+
+export const DATASET_NAMES = [
+  'namnder',
+  'goals',
+  'plans',
+  'processes',
+  'working-methods',
+  'risks',
+  'controls',
+  'control-activities',
+  'follow-ups',
+  'actions',
+  'assessments',
+  'audit-events',
+] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+// Times leave the database as ISO 8601 UTC text, so both drivers (pg, PGlite) give identical output.
+const iso = (expr: string) => `to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+type ColumnSpec = [name: string, type: ColumnType, description: string, options?: { nullable?: boolean; label?: Column['label'] }];
+const columns = (specs: ColumnSpec[]): Column[] =>
+  specs.map(([name, type, description, o]) => ({ name, type, description, nullable: o?.nullable ?? false, label: o?.label }));
+const optional = { nullable: true };
+const labelOf = (of: string, labels: Record<string, string>, nullable = false) => ({ nullable, label: { of, labels } });
+
+const UPDATED_AT: ColumnSpec = ['updated_at', 'timestamp', 'When the row last changed (UTC); drives incremental refresh'];
+const NAMND_CODE: ColumnSpec = ['namnd_code', 'text', 'The nämnd (foreign key to namnder.namnd_code)'];
+const YEAR: ColumnSpec = ['year', 'integer', 'The plan year'];
+const PLAN_ID: ColumnSpec = ['plan_id', 'uuid', 'Foreign key to plans'];
+
+const PLAN_JOIN = 'join plans p on p.id = %.plan_id join namnder n on n.id = p.namnd_id';
+const planJoin = (alias: string) => PLAN_JOIN.replace('%', alias);
+const planScope = { namndCode: sql.raw('n.code'), year: sql.raw('p.year') };
+
+/** Risks: RV, band and IKP membership are derived by deriveRisk with the plan's own matrix and threshold. */
+function riskMapper(db: DbOrTx): RowMapper {
+  const planRules = new Map<string, { ikpThreshold: number; matrix: RiskMatrix }>();
+  return {
+    async prepare(batch) {
+      // Plans are few (one per nämnd and year): each is loaded once per export, whatever the row count.
+      const missing = [...new Set(batch.map((r) => r.plan_id as string))].filter((id) => !planRules.has(id));
+      if (!missing.length) return;
+      const rows = await db
+        .select({ id: plans.id, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
+        .from(plans)
+        .where(inArray(plans.id, missing));
+      for (const p of rows) planRules.set(p.id, { ikpThreshold: p.ikpThreshold, matrix: p.matrix });
+    },
+    map(raw) {
+      const likelihood = raw.likelihood == null ? null : Number(raw.likelihood);
+      const consequence = raw.consequence == null ? null : Number(raw.consequence);
+      const rules = planRules.get(raw.plan_id as string);
+      if (!rules) throw new Error(`plan ${String(raw.plan_id)} of risk ${String(raw.risk_id)} was not loaded`);
+      const d = deriveRisk(
+        {
+          likelihood,
+          consequence,
+          ikpOverride: (raw.ikp_override as IkpOverride | null) ?? null,
+          ikpMotivation: (raw.ikp_motivation as string | null) ?? null,
+        },
+        rules,
+      );
+      return {
+        risk_id: raw.risk_id as string,
+        plan_id: raw.plan_id as string,
+        namnd_code: raw.namnd_code as string,
+        year: Number(raw.year),
+        goal_code: raw.goal_code as string,
+        process: raw.process as string,
+        working_method: raw.working_method as string,
+        nr: Number(raw.nr),
+        title: raw.title as string,
+        likelihood,
+        likelihood_label: likelihood == null ? null : (LIKELIHOOD_LABELS[likelihood as ScaleValue] ?? null),
+        consequence,
+        consequence_label: consequence == null ? null : (CONSEQUENCE_LABELS[consequence as ScaleValue] ?? null),
+        rv: d.rv,
+        band: d.band?.key ?? null,
+        band_label: d.band?.label ?? null,
+        band_color: d.band?.color ?? null,
+        in_ikp: d.inIkp,
+        ikp_basis: d.ikpBasis,
+        ikp_motivation: (raw.ikp_motivation as string | null) ?? null,
+        updated_at: raw.updated_at as string,
+      };
+    },
+  };
+}
+
+export const DATASETS: Record<DatasetName, Dataset> = {
+  namnder: {
+    name: 'namnder',
+    title: 'Nämnder',
+    description: 'Nämnder and bolagsstyrelser: the nämnd dimension.',
+    columns: columns([
+      ['namnd_id', 'uuid', 'Surrogate key'],
+      ['namnd_code', 'text', 'Short code used in roles and filters, e.g. SN'],
+      ['name', 'text', 'Name'],
+      ['kind', 'text', 'NAMND or BOLAG'],
+      ['kind_label', 'text', 'Nämnd or Bolagsstyrelse', labelOf('kind', NAMND_KIND_LABELS)],
+      ['forvaltning', 'text', 'The förvaltning that serves the nämnd', optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(`n.id as namnd_id, n.code as namnd_code, n.name, n.kind::text as kind, n.forvaltning, ${iso('n.updated_at')} as updated_at`),
+    from: sql.raw('namnder n'),
+    key: { expr: sql.raw('n.id'), kind: 'uuid' },
+    namndCode: sql.raw('n.code'),
+    updatedAt: sql.raw('n.updated_at'),
+  },
+
+  goals: {
+    name: 'goals',
+    title: 'KF:s mål',
+    description: "The city council's goals per year (city-wide master data).",
+    columns: columns([
+      ['goal_id', 'uuid', 'Surrogate key'],
+      YEAR,
+      ['goal_code', 'text', 'Goal code, e.g. 3.5'],
+      ['title', 'text', 'Goal title'],
+      ['inriktningsmal', 'integer', 'Inriktningsmål 1–3', optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(`g.id as goal_id, g.year, g.code as goal_code, g.title, g.inriktningsmal, ${iso('g.updated_at')} as updated_at`),
+    from: sql.raw('goals g'),
+    key: { expr: sql.raw('g.id'), kind: 'uuid' },
+    year: sql.raw('g.year'),
+    updatedAt: sql.raw('g.updated_at'),
+  },
+
+  plans: {
+    name: 'plans',
+    title: 'Planer',
+    description: "One nämnd's VoR and IKP for one year.",
+    columns: columns([
+      ['plan_id', 'uuid', 'Surrogate key'],
+      ['namnd_id', 'uuid', 'Foreign key to namnder'],
+      NAMND_CODE,
+      YEAR,
+      ['status', 'text', 'DRAFT, ADOPTED or CLOSED'],
+      ['status_label', 'text', 'Utkast, Fastställd or Avslutad', labelOf('status', PLAN_STATUS_LABELS)],
+      ['ikp_threshold', 'integer', 'Risk value from which a risk is in the IKP'],
+      ['decision_date', 'date', 'Date of the adoption decision', optional],
+      ['decision_reference', 'text', 'Paragraph or diarienummer of the decision', optional],
+      ['origin_plan_id', 'uuid', "Last year's plan this one was rolled over from", optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `p.id as plan_id, n.id as namnd_id, n.code as namnd_code, p.year, p.status::text as status, p.ikp_threshold,
+       p.decision_date::text as decision_date, p.decision_reference, p.origin_plan_id, ${iso('p.updated_at')} as updated_at`,
+    ),
+    from: sql.raw('plans p join namnder n on n.id = p.namnd_id'),
+    key: { expr: sql.raw('p.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('p.updated_at'),
+  },
+
+  processes: {
+    name: 'processes',
+    title: 'Processer',
+    description: 'Processes of a plan, under a goal.',
+    columns: columns([
+      ['process_id', 'uuid', 'Surrogate key'],
+      PLAN_ID,
+      ['goal_id', 'uuid', 'Foreign key to goals'],
+      NAMND_CODE,
+      YEAR,
+      ['goal_code', 'text', 'Goal code, e.g. 3.5'],
+      ['name', 'text', 'Process name'],
+      ['mandatory', 'boolean', 'A city-wide mandatory process'],
+      ['sort_order', 'integer', 'Order within the plan'],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `pr.id as process_id, pr.plan_id, pr.goal_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name,
+       pr.mandatory_process_id is not null as mandatory, pr.sort_order, ${iso('pr.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(`processes pr ${planJoin('pr')} join goals g on g.id = pr.goal_id`),
+    key: { expr: sql.raw('pr.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('pr.updated_at'),
+  },
+
+  'working-methods': {
+    name: 'working-methods',
+    title: 'Arbetssätt',
+    description: 'Working methods (arbetssätt) under a process.',
+    columns: columns([
+      ['working_method_id', 'uuid', 'Surrogate key'],
+      ['process_id', 'uuid', 'Foreign key to processes'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['goal_code', 'text', "The process's goal code"],
+      ['process', 'text', 'Process name'],
+      ['name', 'text', 'Working method name'],
+      ['mandatory', 'boolean', 'A city-wide mandatory working method'],
+      ['sort_order', 'integer', 'Order within the process'],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `wm.id as working_method_id, wm.process_id, wm.plan_id, n.code as namnd_code, p.year, g.code as goal_code,
+       pr.name as process, wm.name, wm.mandatory_working_method_id is not null as mandatory, wm.sort_order,
+       ${iso('wm.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(
+      `working_methods wm ${planJoin('wm')} join processes pr on pr.id = wm.process_id join goals g on g.id = pr.goal_id`,
+    ),
+    key: { expr: sql.raw('wm.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('wm.updated_at'),
+  },
+
+  risks: {
+    name: 'risks',
+    title: 'Oönskade händelser',
+    description: 'Risks with their values, labels, band and IKP membership as derived from the plan in force.',
+    columns: columns([
+      ['risk_id', 'uuid', 'Surrogate key'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['goal_code', 'text', "The process's goal code"],
+      ['process', 'text', 'Process name'],
+      ['working_method', 'text', 'Working method (arbetssätt) name'],
+      ['nr', 'integer', 'Risk number, unique in the plan'],
+      ['title', 'text', 'The undesired event'],
+      ['likelihood', 'integer', 'Sannolikhet 1–5; empty when unassessed', optional],
+      ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', optional],
+      ['consequence', 'integer', 'Konsekvens 1–5; empty when unassessed', optional],
+      ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', optional],
+      ['rv', 'integer', 'Riskvärde = likelihood × consequence', optional],
+      ['band', 'text', "Band key in the plan's matrix, e.g. KRITISK", optional],
+      ['band_label', 'text', 'Band name, e.g. Kritisk', optional],
+      ['band_color', 'text', 'Band colour #RRGGBB', optional],
+      ['in_ikp', 'boolean', 'In the internkontrollplan'],
+      ['ikp_basis', 'text', 'THRESHOLD, MOTIVATED_INCLUSION, MOTIVATED_EXCLUSION or UNASSESSED'],
+      ['ikp_motivation', 'text', 'Written motivation of an inclusion or exclusion', optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `r.id as risk_id, r.plan_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name as process,
+       wm.name as working_method, r.nr, r.title, r.likelihood, r.consequence, r.ikp_override::text as ikp_override,
+       r.ikp_motivation, ${iso('r.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(
+      `risks r ${planJoin('r')} join working_methods wm on wm.id = r.working_method_id
+       join processes pr on pr.id = wm.process_id join goals g on g.id = pr.goal_id`,
+    ),
+    key: { expr: sql.raw('r.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('r.updated_at'),
+    mapper: riskMapper,
+  },
+
+  controls: {
+    name: 'controls',
+    title: 'Systematiska kontroller',
+    description: 'Systematic controls (the routine that prevents the event) under a risk.',
+    columns: columns([
+      ['control_id', 'uuid', 'Surrogate key'],
+      ['risk_id', 'uuid', 'Foreign key to risks'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['risk_nr', 'integer', "The risk's number"],
+      ['description', 'text', 'The routine / control method'],
+      ['sort_order', 'integer', 'Order under the risk'],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `c.id as control_id, c.risk_id, c.plan_id, n.code as namnd_code, p.year, r.nr as risk_nr, c.description,
+       c.sort_order, ${iso('c.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(`controls c ${planJoin('c')} join risks r on r.id = c.risk_id`),
+    key: { expr: sql.raw('c.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('c.updated_at'),
+  },
+
+  'control-activities': {
+    name: 'control-activities',
+    title: 'Kontrollaktiviteter',
+    description: 'Control activities: how the nämnd checks that a control works.',
+    columns: columns([
+      ['control_activity_id', 'uuid', 'Surrogate key'],
+      ['control_id', 'uuid', 'Foreign key to controls'],
+      ['risk_id', 'uuid', 'Foreign key to risks'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['risk_nr', 'integer', "The risk's number"],
+      ['description', 'text', 'How the control is checked'],
+      ['responsible', 'text', 'Who is responsible', optional],
+      ['periods', 'text', 'Follow-up periods, comma-separated (T1,T2,VB)'],
+      ['frequency', 'text', 'How often', optional],
+      ['sort_order', 'integer', 'Order under the control'],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `ca.id as control_activity_id, ca.control_id, c.risk_id, ca.plan_id, n.code as namnd_code, p.year,
+       r.nr as risk_nr, ca.description, ca.responsible, array_to_string(ca.periods, ',') as periods, ca.frequency,
+       ca.sort_order, ${iso('ca.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(`control_activities ca ${planJoin('ca')} join controls c on c.id = ca.control_id join risks r on r.id = c.risk_id`),
+    key: { expr: sql.raw('ca.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('ca.updated_at'),
+  },
+
+  'follow-ups': {
+    name: 'follow-ups',
+    title: 'Uppföljningar',
+    description: 'Follow-ups: a control activity in one period (T1, T2, VB).',
+    columns: columns([
+      ['follow_up_id', 'uuid', 'Surrogate key'],
+      ['control_activity_id', 'uuid', 'Foreign key to control-activities'],
+      ['control_id', 'uuid', 'Foreign key to controls'],
+      ['risk_id', 'uuid', 'Foreign key to risks'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['risk_nr', 'integer', "The risk's number"],
+      ['period', 'text', 'T1, T2 or VB'],
+      ['period_label', 'text', 'Tertialrapport 1, Tertialrapport 2 or Verksamhetsberättelse', labelOf('period', PERIOD_LABELS)],
+      ['status', 'text', 'NOT_STARTED, IN_PROGRESS or REPORTED'],
+      ['status_label', 'text', 'Ej påbörjad, Pågående or Rapporterad', labelOf('status', FOLLOW_UP_STATUS_LABELS)],
+      ['outcome', 'text', 'NO_DEVIATION, DEVIATION or NOT_PERFORMED', optional],
+      ['outcome_label', 'text', 'Ingen avvikelse, Avvikelse or Ej genomförd', labelOf('outcome', FOLLOW_UP_OUTCOME_LABELS, true)],
+      ['result_text', 'text', 'The reported result', optional],
+      ['explanation', 'text', 'Why it was not performed', optional],
+      ['reported_at', 'timestamp', 'When it was reported (UTC)', optional],
+      ['reported_by', 'text', 'Who reported it', optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `f.id as follow_up_id, f.control_activity_id, ca.control_id, c.risk_id, f.plan_id, n.code as namnd_code, p.year,
+       r.nr as risk_nr, f.period::text as period, f.status::text as status, f.outcome::text as outcome, f.result_text,
+       f.explanation, ${iso('f.reported_at')} as reported_at, f.reported_by, ${iso('f.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(
+      `follow_ups f ${planJoin('f')} join control_activities ca on ca.id = f.control_activity_id
+       join controls c on c.id = ca.control_id join risks r on r.id = c.risk_id`,
+    ),
+    key: { expr: sql.raw('f.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('f.updated_at'),
+  },
+
+  actions: {
+    name: 'actions',
+    title: 'Åtgärder',
+    description: 'Actions from deviations, or planned directly on a plan.',
+    columns: columns([
+      ['action_id', 'uuid', 'Surrogate key'],
+      PLAN_ID,
+      ['follow_up_id', 'uuid', 'Foreign key to follow-ups (the deviation)', optional],
+      ['origin_action_id', 'uuid', "Last year's action this one carries over", optional],
+      NAMND_CODE,
+      YEAR,
+      ['title', 'text', 'Title'],
+      ['description', 'text', 'Description', optional],
+      ['owner', 'text', 'Who owns it', optional],
+      ['due_date', 'date', 'Due date', optional],
+      ['planned_year', 'integer', 'Year it is planned for (multi-year plans)', optional],
+      ['tags', 'text', 'Tags, comma-separated'],
+      ['status', 'text', 'PLANNED, IN_PROGRESS, DONE or CANCELLED'],
+      ['status_label', 'text', 'Planerad, Pågående, Genomförd or Avbruten', labelOf('status', ACTION_STATUS_LABELS)],
+      ['status_reason', 'text', 'Reason of the last transition (e.g. why cancelled)', optional],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `a.id as action_id, a.plan_id, a.follow_up_id, a.origin_action_id, n.code as namnd_code, p.year, a.title,
+       a.description, a.owner, a.due_date::text as due_date, a.planned_year, array_to_string(a.tags, ',') as tags,
+       a.status::text as status, a.status_reason, ${iso('a.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(`actions a ${planJoin('a')}`),
+    key: { expr: sql.raw('a.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('a.updated_at'),
+  },
+
+  assessments: {
+    name: 'assessments',
+    title: 'Bedömningar',
+    description: "The year's assessment of whether the nämnd's internal control was sufficient.",
+    columns: columns([
+      ['assessment_id', 'uuid', 'Surrogate key'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['level', 'text', 'TILLRACKLIG, I_HUVUDSAK_TILLRACKLIG or INTE_TILLRACKLIG'],
+      ['level_label', 'text', 'Tillräcklig, I huvudsak tillräcklig or Inte tillräcklig', labelOf('level', ASSESSMENT_LEVEL_LABELS)],
+      ['analysis', 'text', 'The analysis'],
+      ['assessed_by', 'text', 'Who assessed'],
+      UPDATED_AT,
+    ]),
+    select: sql.raw(
+      `s.id as assessment_id, s.plan_id, n.code as namnd_code, p.year, s.level::text as level, s.analysis,
+       s.assessed_by, ${iso('s.updated_at')} as updated_at`,
+    ),
+    from: sql.raw(`assessments s ${planJoin('s')}`),
+    key: { expr: sql.raw('s.id'), kind: 'uuid' },
+    ...planScope,
+    updatedAt: sql.raw('s.updated_at'),
+  },
+
+  'audit-events': {
+    name: 'audit-events',
+    title: 'Granskningslogg',
+    description: 'The audit trail: who did what, when, to which entity, and why (auditor and admin only).',
+    columns: columns([
+      ['audit_event_id', 'integer', 'Surrogate key, increasing in write order'],
+      ['occurred_at', 'timestamp', 'When it happened (UTC)'],
+      ['actor', 'text', 'Who did it (token subject)'],
+      ['action', 'text', 'What was done, e.g. plan.adopt'],
+      ['entity_type', 'text', 'Type of the changed entity'],
+      ['entity_id', 'text', 'Id of the changed entity'],
+      ['namnd_code', 'text', 'The nämnd; empty for city-wide master data', optional],
+      ['from_state', 'text', 'State before a transition', optional],
+      ['to_state', 'text', 'State after a transition', optional],
+      ['reason', 'text', 'The reason given', optional],
+      ['changes', 'text', 'The changed fields as JSON', optional],
+      ['request_id', 'text', 'Request id, to match server logs', optional],
+      ['chain', 'text', 'Hash chain the event belongs to'],
+      ['chain_seq', 'integer', 'Position in its chain'],
+      ['prev_hash', 'text', 'Hash of the previous event of the chain', optional],
+      ['hash', 'text', 'SHA-256 of this event'],
+      ['updated_at', 'timestamp', 'Same as occurred_at (events never change); drives incremental refresh'],
+    ]),
+    select: sql.raw(
+      `e.id as audit_event_id, ${iso('e.occurred_at')} as occurred_at, e.actor, e.action, e.entity_type, e.entity_id,
+       e.namnd_code, e.from_state, e.to_state, e.reason, e.changes::text as changes, e.request_id, e.chain,
+       e.chain_seq, e.prev_hash, e.hash, ${iso('e.occurred_at')} as updated_at`,
+    ),
+    from: sql.raw('audit_events e'),
+    key: { expr: sql.raw('e.id'), kind: 'bigint' },
+    namndCode: sql.raw('e.namnd_code'),
+    updatedAt: sql.raw('e.occurred_at'),
+    auditOnly: true,
+  },
+};
+
+function cell(value: unknown, type: ColumnType): Cell {
+  if (value === null || value === undefined) return null;
+  // PGlite returns int8 as bigint and pg may return numerics as text: exports always carry plain numbers.
+  if (type === 'integer') return Number(value);
+  if (type === 'boolean') return value === true || value === 't';
+  return String(value);
+}
+
+/** The mapper of datasets whose columns are the selected fields, plus looked-up labels. */
+export function columnMapper(dataset: Dataset): RowMapper {
+  const cols = dataset.columns;
+  return {
+    async prepare() {},
+    map(raw) {
+      const row: ExportRow = {};
+      for (const c of cols) {
+        row[c.name] = c.label ? (raw[c.label.of] == null ? null : (c.label.labels[String(raw[c.label.of])] ?? null)) : cell(raw[c.name], c.type);
+      }
+      return row;
+    },
+  };
+}
+
+export const columnNames = (dataset: Dataset) => dataset.columns.map((c) => c.name);

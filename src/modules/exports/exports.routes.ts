@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError, ValidationError } from '../../errors.js';
+import { CSV_DELIMITERS, type CsvDelimiterName } from './csv.js';
+import { DATASET_NAMES, DATASETS, type DatasetName } from './export-datasets.js';
+import { createExportService, type ExportFilters, type ExportService } from './exports.service.js';
+import { DEFAULT_TOP, errorResponses, exportSchemas, queryErrorFormatter, queryShapes } from './exports.schemas.js';
+
+export interface ExportRoutesOptions {
+  /** Size of the database pool: at most half of it streams exports, so other requests always get a connection. */
+  poolMax: number;
+  /** How long an export waits for a free slot before EXPORTS_BUSY (default 30 s). */
+  slotWaitMs?: number;
+}
+
+export const EXPORTS_PREFIX = '/api/v1/exports';
+
+type Format = 'csv' | 'json';
+
+interface ExportQuery extends ExportFilters {
+  delimiter?: CsvDelimiterName;
+  top?: number;
+  cursor?: string;
+}
+
+/** Picks CSV or JSON from an Accept header; JSON when the client does not care, null when it wants neither. */
+export function negotiate(accept: string | undefined): Format | null {
+  if (!accept?.trim()) return 'json';
+  // For each format: the q of the most specific range that matches it (RFC 9110 §12.5.1).
+  const best: Record<Format, { q: number; specificity: number }> = { csv: { q: 0, specificity: -1 }, json: { q: 0, specificity: -1 } };
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.trim().toLowerCase().split(';').map((s) => s.trim());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q)) continue;
+    const matches: [Format, number][] =
+      range === 'text/csv' ? [['csv', 2]] : range === 'application/json' ? [['json', 2]] : range === 'text/*' ? [['csv', 1]] : range === 'application/*' ? [['json', 1]] : range === '*/*' ? [['json', 0], ['csv', 0]] : [];
+    for (const [format, specificity] of matches) {
+      if (specificity > best[format].specificity) best[format] = { q, specificity };
+    }
+  }
+  const { csv, json } = best;
+  if (csv.q <= 0 && json.q <= 0) return null;
+  if (csv.q !== json.q) return csv.q > json.q ? 'csv' : 'json';
+  return csv.specificity > json.specificity ? 'csv' : 'json';
+}
+
+function nextLinkFor(request: FastifyRequest) {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  return (cursor: string) => {
+    url.searchParams.set('cursor', cursor);
+    return url.toString();
+  };
+}
+
+async function send(service: ExportService, request: FastifyRequest, reply: FastifyReply, name: DatasetName, format: Format, query: ExportQuery) {
+  const { delimiter, top, cursor, ...filters } = query;
+  // Parameters of the other format are refused rather than ignored, so a mistake does not pass unnoticed.
+  const misplaced = format === 'csv' ? (['top', 'cursor'] as const).filter((k) => query[k] !== undefined) : delimiter !== undefined ? (['delimiter'] as const) : [];
+  if (misplaced.length) {
+    throw new ValidationError(
+      `Invalid query parameters: ${misplaced.join(', ')} ${misplaced.length > 1 ? 'apply' : 'applies'} only to ${format === 'csv' ? 'JSON' : 'CSV'}`,
+      misplaced.map((k) => ({ path: k, message: `applies only to ${format === 'csv' ? 'JSON' : 'CSV'} exports` })),
+    );
+  }
+  const selection = service.select(request.actor, name, filters, format === 'json' ? cursor : undefined);
+  // Exports carry nämnd data under a caller's token: no shared cache may keep them.
+  reply.header('cache-control', 'no-store');
+  reply.header('vary', 'accept, authorization');
+  if (format === 'csv') {
+    reply.type('text/csv; charset=utf-8; header=present').header('content-disposition', `attachment; filename="${name}.csv"`);
+    return reply.send(await service.csv(selection, CSV_DELIMITERS[delimiter ?? 'semicolon']));
+  }
+  reply.type('application/json; charset=utf-8');
+  return reply.send(await service.jsonPage(selection, top ?? DEFAULT_TOP, nextLinkFor(request)));
+}
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
+
+export async function exportRoutes(app: FastifyInstance, opts: ExportRoutesOptions) {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const service = createExportService(app.database, { maxConcurrent: Math.max(1, Math.floor(opts.poolMax / 2)), slotWaitMs: opts.slotWaitMs });
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  for (const name of DATASET_NAMES) {
+    const dataset = DATASETS[name];
+    const shapes = queryShapes(dataset);
+    const csvBody = { description: `${dataset.title}: RFC 4180 CSV, UTF-8 with BOM, a header row; \`;\` unless delimiter=comma`, schema: z.string() };
+    const jsonBody = { schema: exportSchemas.pages[name] };
+    const who = dataset.auditOnly ? 'Auditor and admin only.' : 'integration, auditor and admin get every nämnd; viewer/editor/approver only their own.';
+    const common = {
+      tags: ['exports'],
+      security: [{ bearerAuth: [] }],
+      description: `${dataset.description} ${who} Columns, in this order: ${dataset.columns.map((c) => c.name).join(', ')}.`,
+    };
+    const errorFormatter = (shape: z.ZodObject) => queryErrorFormatter(Object.keys(shape.shape));
+
+    routes.get(
+      `${EXPORTS_PREFIX}/${name}.csv`,
+      {
+        schema: {
+          ...common,
+          operationId: `export${pascal(name)}Csv`,
+          summary: `${dataset.title} as CSV`,
+          querystring: shapes.csv,
+          response: { 200: { description: 'The whole table, streamed', content: { 'text/csv': csvBody } }, ...errorResponses },
+        },
+        schemaErrorFormatter: errorFormatter(shapes.csv),
+      },
+      async (request, reply) => send(service, request, reply, name, 'csv', request.query as ExportQuery),
+    );
+
+    routes.get(
+      `${EXPORTS_PREFIX}/${name}.json`,
+      {
+        schema: {
+          ...common,
+          operationId: `export${pascal(name)}Json`,
+          summary: `${dataset.title} as paged JSON`,
+          querystring: shapes.json,
+          response: { 200: { description: 'One page; follow nextLink until it is null', content: { 'application/json': jsonBody } }, ...errorResponses },
+        },
+        schemaErrorFormatter: errorFormatter(shapes.json),
+      },
+      async (request, reply) => send(service, request, reply, name, 'json', request.query as ExportQuery),
+    );
+
+    routes.get(
+      `${EXPORTS_PREFIX}/${name}`,
+      {
+        schema: {
+          ...common,
+          operationId: `export${pascal(name)}`,
+          summary: `${dataset.title} as CSV or JSON, by the Accept header`,
+          querystring: shapes.negotiated,
+          response: {
+            200: { description: 'text/csv: the whole table; application/json (the default): one page', content: { 'text/csv': csvBody, 'application/json': jsonBody } },
+            ...errorResponses,
+            406: { description: 'Accept names neither text/csv nor application/json', content: errorResponses[400].content },
+          },
+        },
+        schemaErrorFormatter: errorFormatter(shapes.negotiated),
+      },
+      async (request, reply) => {
+        const format = negotiate(request.headers.accept);
+        if (!format) throw new AppError('NOT_ACCEPTABLE', 'Exports are available as text/csv or application/json: set Accept to one of them', 406);
+        return send(service, request, reply, name, format, request.query as ExportQuery);
+      },
+    );
+  }
+}

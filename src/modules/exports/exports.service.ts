@@ -1,0 +1,194 @@
+import { Readable } from 'node:stream';
+import type { Database } from '../../db/client.js';
+import type { Actor } from '../../auth/actor.js';
+import { ALL } from '../../auth/actor.js';
+import { requireAuditReader, requireRead } from '../../auth/authorize.js';
+import { AppError, ForbiddenError, ValidationError } from '../../errors.js';
+import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
+import { columnMapper, columnNames, DATASETS, type DatasetName, type ExportRow } from './export-datasets.js';
+import { keyColumn, streamRawRows, type ExportSelection } from './exports.repository.js';
+import { BOM, csvLine } from './csv.js';
+
+export interface ExportFilters {
+  year?: number;
+  namnd?: string[];
+  updatedSince?: Date;
+  updatedBefore?: Date;
+}
+
+export interface ExportServiceOptions {
+  /** Exports streaming at once; more wait for a slot, so exports never take every database connection. */
+  maxConcurrent: number;
+  /** How long a request waits for a slot before it gets EXPORTS_BUSY (503, Retry-After). */
+  slotWaitMs?: number;
+  /** Rows per database round trip. */
+  batchSize?: number;
+}
+
+export class ExportsBusyError extends AppError {
+  constructor() {
+    super('EXPORTS_BUSY', 'Too many exports are running at once; try again shortly', 503);
+  }
+}
+
+/** A counting semaphore whose waiters give up after a while. */
+function createSlots(max: number, waitMs: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<() => void> {
+      if (running < max) running++;
+      else {
+        await new Promise<void>((resolve, reject) => {
+          const wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            waiting.splice(waiting.indexOf(wake), 1);
+            reject(new ExportsBusyError());
+          }, waitMs);
+          waiting.push(wake);
+        });
+      }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        // The slot passes straight to the next waiter, if any.
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      };
+    },
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createExportService(database: Database, opts: ExportServiceOptions) {
+  const batchSize = opts.batchSize ?? 1000;
+  const slots = createSlots(opts.maxConcurrent, opts.slotWaitMs ?? 30_000);
+
+  async function* mappedBatches(sel: ExportSelection): AsyncGenerator<ExportRow[]> {
+    const mapper = sel.dataset.mapper?.(database.db) ?? columnMapper(sel.dataset);
+    for await (const raw of streamRawRows(database, sel, batchSize)) {
+      await mapper.prepare(raw);
+      yield raw.map((r) => mapper.map(r));
+    }
+  }
+
+  /**
+   * Opens the export and reads its first batch before a byte is sent, so a failing query still gets a proper
+   * error response; the stream then holds a slot until it ends, fails or its client goes away.
+   */
+  async function open(sel: ExportSelection, render: (batches: AsyncIterable<ExportRow[]>) => AsyncGenerator<string>): Promise<Readable> {
+    const release = await slots.acquire();
+    const batches = mappedBatches(sel);
+    let first: IteratorResult<ExportRow[]>;
+    try {
+      first = await batches.next();
+    } catch (err) {
+      release();
+      throw err;
+    }
+    async function* all() {
+      try {
+        if (first.done) return;
+        yield first.value;
+        yield* batches;
+      } finally {
+        // Also when the consumer stops early: this closes the cursor.
+        await batches.return(undefined);
+      }
+    }
+    // Byte mode with a small buffer: the database is read only as fast as the client takes the response.
+    const stream = Readable.from(render(all()), { objectMode: false, highWaterMark: 64 * 1024 });
+    stream.once('close', () => {
+      release();
+      // A stream destroyed before it was ever read (the client left while waiting) never runs all()'s finally.
+      batches.return(undefined).catch(() => {});
+    });
+    return stream;
+  }
+
+  return {
+    /** Authorizes and narrows the export to the caller's nämnder; throws before a byte is sent. */
+    select(actor: Actor, name: DatasetName, filters: ExportFilters, cursor?: string): ExportSelection {
+      const dataset = DATASETS[name];
+      if (dataset.auditOnly) requireAuditReader(actor);
+      const scope = actor.readable();
+      if (scope !== ALL && scope.length === 0) throw new ForbiddenError('Your token has no role that may read exports');
+      let namndCodes: ExportSelection['namndCodes'] = scope;
+      if (filters.namnd?.length) {
+        for (const code of filters.namnd) requireRead(actor, code);
+        namndCodes = [...new Set(filters.namnd)];
+      }
+      return {
+        dataset,
+        year: filters.year,
+        namndCodes,
+        updatedSince: filters.updatedSince,
+        updatedBefore: filters.updatedBefore,
+        after: cursor === undefined ? undefined : decodeExportCursor(name, cursor),
+      };
+    },
+
+    csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
+      const names = columnNames(sel.dataset);
+      return open(sel, async function* (batches) {
+        // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
+        yield BOM + csvLine(names, delimiter);
+        for await (const batch of batches) {
+          let out = '';
+          for (const row of batch) out += csvLine(names.map((n) => row[n]), delimiter);
+          yield out;
+        }
+      });
+    },
+
+    /** One page `{ value, nextLink }`; one row more than asked for says whether another page exists. */
+    jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Promise<Readable> {
+      const key = keyColumn(sel.dataset);
+      return open({ ...sel, limit: top + 1 }, async function* (batches) {
+        yield '{"value":[';
+        let count = 0;
+        let lastKey: unknown;
+        let more = false;
+        for await (const batch of batches) {
+          let out = '';
+          for (const row of batch) {
+            if (count === top) {
+              more = true;
+              break;
+            }
+            out += (count ? ',' : '') + JSON.stringify(row);
+            lastKey = row[key];
+            count++;
+          }
+          if (out) yield out;
+        }
+        const next = more ? JSON.stringify(linkTo(encodeCursor(`${sel.dataset.name}:${String(lastKey)}`))) : 'null';
+        yield `],"nextLink":${next}}`;
+      });
+    },
+  };
+}
+
+function decodeExportCursor(name: DatasetName, cursor: string): string {
+  const invalid = () => new ValidationError('The cursor is not valid', [{ path: 'cursor', message: `not a cursor of the ${name} export: use nextLink as given` }]);
+  let decoded: string;
+  try {
+    decoded = decodeStringCursor(cursor, 'cursor');
+  } catch {
+    throw invalid();
+  }
+  const prefix = `${name}:`;
+  if (!decoded.startsWith(prefix)) throw invalid();
+  const key = decoded.slice(prefix.length);
+  const ok = DATASETS[name].key.kind === 'uuid' ? UUID.test(key) : /^\d{1,18}$/.test(key);
+  if (!ok) throw invalid();
+  return key;
+}
+
+export type ExportService = ReturnType<typeof createExportService>;

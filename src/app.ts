@@ -10,6 +10,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import openapiPlugin from './http/openapi.plugin.js';
 import { exportRoutes } from './modules/exports/exports.routes.js';
+import { reportRoutes } from './modules/reports/index.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
@@ -83,5 +84,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(importRoutes, { services: app.services });
   await app.register(eventsPlugin, { config });
+  await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

@@ -1,0 +1,40 @@
+import type { Db } from '../../db/client.js';
+import type { RequestContext } from '../../audit/audit-log.js';
+import { NotFoundError } from '../../errors.js';
+import type { PlanService } from '../plans/plans.service.js';
+import { followUpReport } from './follow-up-report.js';
+import { ledningensGenomgangReport } from './ledningens-genomgang-report.js';
+import { ReportData } from './report-data.js';
+import { reportRepository } from './reports.repository.js';
+import { riskMatrixSvg } from './risk-matrix-svg.js';
+import { vorReport } from './vor-report.js';
+
+/** Documents drawn from a plan's data; read-only, with the same access rule as reading the plan. */
+export function createReportService(db: Db, plans: PlanService) {
+  /** The plan and everything around it, in a fixed number of statements; FORBIDDEN before NOT_FOUND, as for the plan itself. */
+  async function load(ctx: RequestContext, namndCode: string, year: number): Promise<ReportData> {
+    const plan = await plans.get(ctx, namndCode, year);
+    if (!plan) throw new NotFoundError('Plan', `${namndCode.toUpperCase()} ${year}`);
+    const [[tree], rows] = await Promise.all([plans.trees([plan.id]), reportRepository.followUpRows(db, plan)]);
+    if (tree instanceof Error) throw tree;
+    return new ReportData(tree, rows);
+  }
+
+  return {
+    async riskMatrixSvg(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
+      const data = await load(ctx, namndCode, year);
+      return riskMatrixSvg(data.tree, { namndName: data.namndName }).value;
+    },
+    async vorHtml(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
+      return vorReport(await load(ctx, namndCode, year)).value;
+    },
+    async followUpHtml(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
+      return followUpReport(await load(ctx, namndCode, year)).value;
+    },
+    async ledningensGenomgangHtml(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
+      return ledningensGenomgangReport(await load(ctx, namndCode, year)).value;
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;

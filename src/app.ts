@@ -8,6 +8,9 @@ import authPlugin from './auth/auth.plugin.js';
 import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import loadShedding from './http/load-shedding.js';
+import securityHeaders from './http/security-headers.js';
+import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 
 declare module 'fastify' {
@@ -69,7 +72,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (ownsDatabase) app.addHook('onClose', async () => database.close());
 
   registerErrorHandler(app);
+  // Order matters: shed load first, then headers, then the quota, then authentication (hooks run in this order).
+  await app.register(loadShedding, { config });
+  await app.register(securityHeaders, { config });
   await app.register(healthRoutes, { database });
+  await app.register(rateLimiting, { config });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
   return app;

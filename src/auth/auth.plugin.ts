@@ -53,6 +53,8 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
+    // The rate limiter, which runs first and keys on the subject, may have verified the token already.
+    if (request.actor) return;
     await authenticate(request, config.JWT_ROLES_CLAIM);
   });
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { migrateEmbedded, migratePostgres } from './db/migrate.js';
@@ -25,6 +25,8 @@ export interface BuildOptions {
   database?: Database;
   /** Observe every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Observe every route as it is registered (the authorization matrix test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   if (ownsDatabase) app.addHook('onClose', async () => database.close());
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
   // Order matters: shed load first, then headers, then the quota, then authentication (hooks run in this order).
   await app.register(loadShedding, { config });

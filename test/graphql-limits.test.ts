@@ -80,3 +80,28 @@ t.test('malformed JSON is a 400 BAD_REQUEST, not an internal error', async (t) =
   t.equal(res.statusCode, 400);
   t.equal(res.json().errors[0].extensions.code, 'BAD_REQUEST');
 });
+
+t.test('requests mercurius would crash on are bad input naming the field', async (t) => {
+  const get = (qs: string) => app.inject({ url: `/graphql?${qs}`, headers: { authorization: `Bearer ${token('admin')}` } });
+  for (const q of ['false', '123', '{}', 'null']) {
+    const res = await get(`query=${encodeURIComponent(q)}`);
+    t.equal(res.statusCode, 400, `query=${q}`);
+    t.match(res.json().errors[0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: 'query' }] });
+  }
+  const vars = await get(`query=${encodeURIComponent('{ me { sub } }')}&variables=5`);
+  t.equal(vars.statusCode, 400);
+  t.match(vars.json().errors[0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: 'variables' }] });
+  const batch = await post([{ query: '{ me { sub } }' }, { query: '{ me { sub } }', variables: [1] }]);
+  t.match(batch.json().errors[0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: '1.variables' }] });
+});
+
+t.test('a NUL character, which PostgreSQL text cannot hold, is refused naming the field', async (t) => {
+  const CREATE = 'mutation($input: CreateNamndInput!) { createNamnd(input: $input) { id } }';
+  const r = await gql(app, CREATE, { input: { code: 'NUL', name: 'Nollnämnden', forvaltning: 'a\u0000b' } });
+  t.equal(r.statusCode, 400);
+  t.match(r.errors![0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: 'input.forvaltning' }] });
+  const literal = await gql(app, '{ namnd(code: "S\\u0000N") { id } }');
+  t.match(literal.errors![0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: 'code' }] });
+  const nulled = await gql(app, 'query($code: String!) { namnd(code: $code) { id } }', { code: null });
+  t.match(nulled.errors![0].extensions, { code: 'VALIDATION_FAILED', fields: [{ path: 'code' }] });
+});

@@ -23,9 +23,11 @@ export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): S
   }
   const base = { locations: err.locations, path: err.path };
   // Variables of the wrong type or shape: bad input, with the field path graphql-js names.
-  const variable = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?;/s.exec(err.message);
+  const variable =
+    /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?;/s.exec(err.message) ??
+    /^Variable "\$([^"]+)" of (?:required|non-null) type "[^"]+" (?:must not be null|was not provided)\.()/.exec(err.message);
   if (variable) {
-    const field = variable[2] ?? variable[1];
+    const field = variable[2] || variable[1];
     return { message: err.message, ...base, status: 400, extensions: { code: 'VALIDATION_FAILED', fields: [{ path: field, message: err.message }] } };
   }
   const original = err.originalError;

@@ -10,6 +10,7 @@ import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
 import { checkBatchSize, checkQueryCost, maxAliasesRule } from './limits.js';
+import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
 import { auditTypeDefs } from '../audit/audit.schema.js';
 import { auditResolvers } from '../audit/audit.resolvers.js';
 import { namnderModule } from '../modules/namnder/index.js';
@@ -66,7 +67,10 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
     allowBatchedQueries: true,
     // The batch is refused whole, before any of its operations runs.
     additionalRouteOptions: {
-      preHandler: async (request: FastifyRequest) => checkBatchSize(request.body, config.GRAPHQL_MAX_BATCH),
+      preHandler: async (request: FastifyRequest) => {
+        checkBatchSize(request.body, config.GRAPHQL_MAX_BATCH);
+        checkRequestShape(request);
+      },
     },
     path: '/graphql',
     context: (request: FastifyRequest, _reply: FastifyReply) => ({
@@ -95,6 +99,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
   // Cost depends on the variables (`first: $n`), so it is checked per request, not cached with the validation.
   app.graphql.addHook('preExecution', async (schema, document, _ctx, variables) => {
     checkQueryCost(schema, document, variables as Record<string, unknown> | undefined, config.GRAPHQL_MAX_COST);
+    checkNoNulBytes(document, variables as Record<string, unknown> | undefined);
   });
 }
 

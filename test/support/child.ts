@@ -9,7 +9,7 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   for (const k of Object.keys(env)) {
     if (/^(DATABASE_URL|DATA_DIR|JWT_|REDIS_URL|TEST_DATABASE_URL|TAP)/.test(k)) delete env[k];
   }
-  return { ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...extra };
+  return { ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent', LOAD_MAX_EVENT_LOOP_DELAY_MS: '0', ...extra };
 }
 
 /** Starts a TypeScript entry point of the project (src/… or test/…) with tsx, as `npm run` would. */

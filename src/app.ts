@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { migrateEmbedded, migratePostgres } from './db/migrate.js';
@@ -11,6 +11,9 @@ import { healthRoutes } from './http/health.routes.js';
 import openapiPlugin from './http/openapi.plugin.js';
 import { exportRoutes } from './modules/exports/exports.routes.js';
 import { reportRoutes } from './modules/reports/index.js';
+import loadShedding from './http/load-shedding.js';
+import securityHeaders from './http/security-headers.js';
+import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
@@ -27,6 +30,8 @@ export interface BuildOptions {
   database?: Database;
   /** Observe every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
+  /** Observe every route as it is registered (the authorization matrix test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
@@ -76,8 +81,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   if (ownsDatabase) app.addHook('onClose', async () => database.close());
 
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   registerErrorHandler(app);
+  // Order matters: shed load first, then headers, then the quota, then authentication (hooks run in this order).
+  await app.register(loadShedding, { config });
+  await app.register(securityHeaders, { config });
   await app.register(healthRoutes, { database });
+  await app.register(rateLimiting, { config });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
   await app.register(openapiPlugin);

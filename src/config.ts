@@ -51,10 +51,20 @@ export const configSchema = z
     DUE_JOB_ENABLED: bool.default(true),
     DUE_JOB_INTERVAL_MS: z.coerce.number().int().min(1000).default(60 * 60_000),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    // Load shedding (@fastify/under-pressure): 0 turns a check off. Sampled every LOAD_SAMPLE_INTERVAL_MS.
+    LOAD_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+    LOAD_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+    LOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+    LOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
+    LOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   })
   .refine((c) => !(c.JWT_JWKS_URL && !c.JWT_ISSUER), {
     message: 'JWT_ISSUER is required with JWT_JWKS_URL',
     path: ['JWT_ISSUER'],
+  })
+  .refine((c) => !c.CORS_ORIGINS || corsOrigins(c.CORS_ORIGINS).every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
+    message: 'must be a comma-separated list of origins such as https://app.stockholm.se (scheme and host, no path)',
+    path: ['CORS_ORIGINS'],
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.DATABASE_URL, {
     message: 'DATABASE_URL is required when NODE_ENV=production',
@@ -74,6 +84,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** CORS_ORIGINS as a list; empty means no cross-origin caller is allowed. */
+export function corsOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 }
 
 export const isProduction = (c: Config) => c.NODE_ENV === 'production';

@@ -64,6 +64,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     JWT_SECRET: TEST_SECRET,
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'ik-test-')),
     RATE_LIMIT_MAX: '100000',
+    // A busy test machine stalls the event loop (PGlite starting up): shedding load then would fail unrelated tests.
+    LOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }

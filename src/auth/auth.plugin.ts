@@ -81,6 +81,8 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     // Browsers cannot set headers on a WebSocket: a subscription's token is checked at connection_init instead.
     // With subscriptions enabled, every upgrade request is handled by the WebSocket handler, never as a query.
     if (config.SUBSCRIPTIONS_ENABLED && request.headers.upgrade?.toLowerCase() === 'websocket' && request.routeOptions.url === '/graphql') return;
+    // The rate limiter, which runs first and keys on the subject, may have verified the token already.
+    if (request.actor) return;
     await authenticate(request, config.JWT_ROLES_CLAIM);
   });
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { FastifyBaseLogger } from 'fastify';
 import { toAppError } from '../http/error-mapping.js';
+import { depthLimitError } from './limits.js';
 
 export interface FormattedError {
   message: string;
@@ -9,31 +10,38 @@ export interface FormattedError {
   extensions: Record<string, unknown>;
 }
 
+/** A formatted error and the HTTP status it calls for when it stops the whole request (no data). */
+export interface StatusedError extends FormattedError {
+  status: number;
+}
+
 /** One place that decides what a GraphQL client sees of an error: a stable code, never a stack or SQL. */
-export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): FormattedError {
+export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): StatusedError {
   if (!(err instanceof GraphQLError)) {
     // Errors thrown by hooks before execution reach the formatter unwrapped.
     return formatGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }), log);
   }
   const base = { locations: err.locations, path: err.path };
   // Variables of the wrong type or shape: bad input, with the field path graphql-js names.
-  const variable = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?;/s.exec(err.message);
+  const variable =
+    /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?;/s.exec(err.message) ??
+    /^Variable "\$([^"]+)" of (?:required|non-null) type "[^"]+" (?:must not be null|was not provided)\.()/.exec(err.message);
   if (variable) {
-    const field = variable[2] ?? variable[1];
-    return { message: err.message, ...base, extensions: { code: 'VALIDATION_FAILED', fields: [{ path: field, message: err.message }] } };
+    const field = variable[2] || variable[1];
+    return { message: err.message, ...base, status: 400, extensions: { code: 'VALIDATION_FAILED', fields: [{ path: field, message: err.message }] } };
   }
   const original = err.originalError;
   if (!original || original === err) {
     // Other errors of the request itself (syntax, unknown fields) come from graphql-js without a cause.
     const code = (err.extensions?.code as string) ?? 'GRAPHQL_VALIDATION_FAILED';
-    return { message: err.message, ...base, extensions: { ...err.extensions, code } };
+    return { message: err.message, ...base, status: 400, extensions: { ...err.extensions, code } };
   }
-  const app = toAppError(original);
+  const app = depthLimitError(original as Error & { code?: unknown }) ?? toAppError(original);
   if (app) {
     if (app.statusCode >= 500) log.warn({ err: original, code: app.code }, 'graphql resolver unavailable');
-    return { message: app.message, ...base, extensions: { ...(app.details ?? {}), code: app.code } };
+    return { message: app.message, ...base, status: app.statusCode, extensions: { ...(app.details ?? {}), code: app.code } };
   }
   if (original instanceof GraphQLError) return formatGraphqlError(original, log);
   log.error({ err: original, path: err.path }, 'graphql resolver failed');
-  return { message: 'Internal server error', ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: 'Internal server error', ...base, status: 500, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -10,6 +10,8 @@ import { baseTypeDefs } from './base.schema.js';
 import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
+import { checkBatchSize, checkQueryCost, maxAliasesRule } from './limits.js';
+import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
 import { auditTypeDefs } from '../audit/audit.schema.js';
 import { auditResolvers } from '../audit/audit.resolvers.js';
 import { namnderModule } from '../modules/namnder/index.js';
@@ -80,7 +82,15 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
     graphiql: config.GRAPHIQL ?? config.NODE_ENV !== 'production',
     jit: 1,
     queryDepth: config.GRAPHQL_MAX_DEPTH,
+    validationRules: [maxAliasesRule(config.GRAPHQL_MAX_ALIASES)],
     allowBatchedQueries: true,
+    // The batch is refused whole, before any of its operations runs.
+    additionalRouteOptions: {
+      preHandler: async (request: FastifyRequest) => {
+        checkBatchSize(request.body, config.GRAPHQL_MAX_BATCH);
+        checkRequestShape(request);
+      },
+    },
     path: '/graphql',
     subscription: config.SUBSCRIPTIONS_ENABLED
       ? {
@@ -108,16 +118,21 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
         const inner = (e.originalError as { errors?: GraphQLError[] } | undefined)?.errors;
         return Array.isArray(inner) && inner.length ? inner : [e];
       });
-      const errors = raw.map((e) => formatGraphqlError(e, log));
+      const formatted = raw.map((e) => formatGraphqlError(e, log));
       let statusCode = 200;
-      if (execution.data == null) {
-        // Failures before execution get an HTTP status too, so clients and proxies see them.
-        const code = errors[0]?.extensions.code;
-        if (code === 'UNAUTHENTICATED') statusCode = 401;
-        else if (raw.length !== (execution.errors ?? []).length || code === 'GRAPHQL_VALIDATION_FAILED') statusCode = 400;
-      }
+      // A failure that stopped the whole request before execution (no data, no field path) gets its HTTP status
+      // too, so clients and proxies see it; a resolver's failure stays a 200 with errors, as GraphQL has it.
+      const first = formatted[0];
+      if (execution.data == null && first && !first.path) statusCode = first.status;
+      const errors = formatted.map(({ status: _status, ...e }) => e);
       return { statusCode, response: { data: execution.data ?? null, errors } };
     },
+  });
+
+  // Cost depends on the variables (`first: $n`), so it is checked per request, not cached with the validation.
+  app.graphql.addHook('preExecution', async (schema, document, _ctx, variables) => {
+    checkQueryCost(schema, document, variables as Record<string, unknown> | undefined, config.GRAPHQL_MAX_COST);
+    checkNoNulBytes(document, variables as Record<string, unknown> | undefined);
   });
 }
 

@@ -12,9 +12,28 @@ function driverError(err: unknown): { code?: string; message?: string; constrain
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
+const CLIENT_CODES: Record<number, string> = {
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's and its plugins' own errors (body too large, bad JSON, …) carry a status: give them a stable code. */
+function frameworkError(err: unknown): AppError | null {
+  const e = err as { code?: unknown; statusCode?: unknown; message?: string; validation?: unknown };
+  if (typeof e?.code !== 'string' || !/^(FST_|MER_ERR_)/.test(e.code) || e.validation) return null;
+  const status = Number(e.statusCode);
+  if (!(status >= 400 && status < 500) && status !== 503) return null;
+  return new AppError(CLIENT_CODES[status] ?? 'BAD_REQUEST', e.message ?? 'Bad request', status);
+}
+
 /** Maps anything thrown to a client-safe AppError, or null for a genuine internal error. */
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  const framework = frameworkError(err);
+  if (framework) return framework;
   const d = driverError(err);
   const message = (err as Error)?.message ?? '';
   if (d?.code) {

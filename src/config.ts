@@ -29,7 +29,7 @@ export const configSchema = z
     BODY_LIMIT: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
     GRAPHIQL: bool.optional(),
     GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(50_000),
+    GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(250_000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).default(10),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),

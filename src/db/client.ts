@@ -49,8 +49,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
+    // A client losing its connection must not crash the process, idle or checked out between two statements of a
+    // transaction: its pending query fails, and the pool discards it when it is released.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     return {
       kind: 'postgres',

@@ -6,8 +6,15 @@ import { AppError } from '../errors.js';
 
 /** No resolver returns more than this per page; larger `first` values are refused by the resolvers' own validation. */
 export const MAX_PAGE_SIZE = 500;
-/** What an unpaged list (`namnder`, `history`) is assumed to hold when estimating cost. */
+/** What an unpaged list (`namnder`, `Plan.risks`) is assumed to hold when estimating cost. */
 export const DEFAULT_LIST_SIZE = 50;
+/**
+ * Lists of an entity's children inside a plan (a process's working methods, a risk's controls, an entity's
+ * history) partition the plan's rows rather than multiply them: a few per parent on average.
+ */
+export const CHILD_LIST_SIZE = 3;
+/** Types whose lists are the top of a tree: everything below them is a child list. */
+const TREE_ROOTS = new Set(['Query', 'Mutation', 'Subscription', 'Plan']);
 const PAGE_ARGS = ['first', 'top', 'last', 'limit'];
 
 export class QueryLimitError extends AppError {
@@ -25,7 +32,9 @@ export const listCostEstimator: ComplexityEstimator = ({ type, field, args, chil
   const page = PAGE_ARGS.map((a) => args[a]).find((v): v is number => typeof v === 'number');
   let multiplier = 1;
   if (page !== undefined) multiplier = Math.min(Math.max(page, 0), MAX_PAGE_SIZE);
-  else if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) multiplier = DEFAULT_LIST_SIZE;
+  else if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
+    multiplier = TREE_ROOTS.has(type.name) ? DEFAULT_LIST_SIZE : CHILD_LIST_SIZE;
+  }
   return 1 + multiplier * childComplexity;
 };
 

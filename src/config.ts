@@ -36,7 +36,7 @@ export const configSchema = z
     RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CORS_ORIGINS: z.string().optional(),
-    // Events (docs/events.md). Loops are woken by LISTEN/NOTIFY; the intervals are the fallback polls.
+    // Events (README, "Events for other systems"). Loops are woken by LISTEN/NOTIFY; the intervals are the fallback polls.
     WEBHOOKS_ENABLED: bool.default(true),
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(5000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

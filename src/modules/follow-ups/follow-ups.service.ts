@@ -200,7 +200,16 @@ export function createFollowUpService(db: Db) {
           if (!f || f.planId !== plan.id) throw new ValidationError('followUpId must be a follow-up of the same plan', [{ path: 'input.followUpId', message: 'not a follow-up of this plan' }]);
         }
         const [row] = await tx.insert(actions).values({ ...input, tags: input.tags ?? [] }).returning();
-        await recordAudit(tx, ctx, { action: 'action.create', entityType: 'Action', entityId: row.id, namndCode: plan.namndCode, toState: row.status, changes: { after: row } });
+        await recordAudit(tx, ctx, {
+          action: 'action.create',
+          entityType: 'Action',
+          entityId: row.id,
+          namndCode: plan.namndCode,
+          toState: row.status,
+          changes: { after: row },
+          entityVersion: row.version,
+          eventData: { planId: plan.id, year: plan.year, followUpId: row.followUpId },
+        });
         return row;
       });
     },
@@ -246,6 +255,8 @@ export function createFollowUpService(db: Db) {
           fromState: before?.level ?? null,
           toState: row.level,
           changes: before ? diff(before, row, ['level', 'analysis']) : { after: { level: row.level, analysis: row.analysis } },
+          entityVersion: row.version,
+          eventData: { planId: plan.id, year: plan.year, level: row.level },
         });
         return row;
       });
@@ -277,6 +288,8 @@ export function createFollowUpService(db: Db) {
         toState: to,
         reason: why,
         changes: extra.changes ?? null,
+        entityVersion: after.version,
+        eventData: { planId: plan.id, year: plan.year },
       });
       return { ...after, namndCode: plan.namndCode };
     });
@@ -307,6 +320,8 @@ export function createFollowUpService(db: Db) {
         toState: to,
         reason: why,
         changes: name === 'report' ? { outcome: after.outcome, resultText: after.resultText, explanation: after.explanation } : null,
+        entityVersion: after.version,
+        eventData: { planId: plan.id, year: plan.year, period: row.period, outcome: after.outcome ?? null, controlActivityId: row.controlActivityId },
       });
       return after;
     });
@@ -321,7 +336,17 @@ export function createFollowUpService(db: Db) {
       if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409);
       const to = checkTransition(ACTION_MACHINE, 'action', name, row, input.version);
       const after = await applyTransition(tx, actions, 'Action', row, input.version, to, name === 'cancel' ? { statusReason: input.reason } : {});
-      await recordAudit(tx, ctx, { action: `action.${name}`, entityType: 'Action', entityId: row.id, namndCode: plan.namndCode, fromState: row.status, toState: to, reason: input.reason ?? null });
+      await recordAudit(tx, ctx, {
+        action: `action.${name}`,
+        entityType: 'Action',
+        entityId: row.id,
+        namndCode: plan.namndCode,
+        fromState: row.status,
+        toState: to,
+        reason: input.reason ?? null,
+        entityVersion: after.version,
+        eventData: { planId: plan.id, year: plan.year, followUpId: row.followUpId },
+      });
       return after;
     });
   }

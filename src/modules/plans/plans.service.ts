@@ -128,6 +128,8 @@ export function createPlanService(db: Db) {
           entityId: after.id,
           namndCode: before.namndCode,
           changes: diff(before, after, ['ikpThreshold', 'matrix']),
+          entityVersion: after.version,
+          eventData: { planId: after.id, year: after.year },
         });
         return { ...after, namndCode: before.namndCode };
       });
@@ -183,6 +185,8 @@ export async function insertPlan(
     namndCode: namnd.code,
     toState: 'DRAFT',
     changes: { after: { year: plan.year, ikpThreshold: plan.ikpThreshold } },
+    entityVersion: plan.version,
+    eventData: { planId: plan.id, year: plan.year },
   });
   return { ...plan, namndCode: namnd.code };
 }

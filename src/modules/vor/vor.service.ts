@@ -137,6 +137,8 @@ export function createVorService(db: Db) {
         entityId: row.id,
         namndCode: plan.namndCode,
         changes: { after: pick(row, spec.fields) },
+        entityVersion: row.version,
+        eventData: { planId: plan.id, year: plan.year },
       });
       return row;
     });
@@ -161,6 +163,8 @@ export function createVorService(db: Db) {
         entityId: id,
         namndCode: plan.namndCode,
         changes: diff(before, after, spec.fields),
+        entityVersion: after.version,
+        eventData: { planId: plan.id, year: plan.year },
       });
       return after;
     });
@@ -182,6 +186,7 @@ export function createVorService(db: Db) {
         entityId: input.id,
         namndCode: plan.namndCode,
         changes: { before: pick(before, spec.fields) },
+        eventData: { planId: plan.id, year: plan.year },
       });
       return true;
     });

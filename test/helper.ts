@@ -70,6 +70,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/** No background loops (webhooks, subscriptions, due job): a test that counts SQL statements sees only its request's. */
+export const QUIET = { WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false' };
+
 export interface TestApp extends TestDatabase {
   app: FastifyInstance;
 }

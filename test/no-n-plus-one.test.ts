@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, gqlOk } from './helper.js';
+import { QUIET, buildTestApp, gqlOk } from './helper.js';
 import { IMPORT, snRows } from './support/servicenamnden.js';
 
 // The number of SQL statements of a GraphQL request must not grow with the size of the answer.
-const { app, queries } = await buildTestApp(t);
+const { app, queries } = await buildTestApp(t, QUIET);
 await gqlOk(app, IMPORT, { input: { namndCode: 'SN', namndName: 'Servicenämnden', year: 2026, rows: snRows() } });
 const small = snRows().filter((r) => ['51', '53', '60', '61', '62'].includes(r.nr));
 await gqlOk(app, IMPORT, { input: { namndCode: 'LN', namndName: 'Liten nämnd', year: 2026, rows: small } });

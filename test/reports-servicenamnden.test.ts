@@ -1,12 +1,12 @@
 import t from 'tap';
 import { actions, followUps } from '../src/db/schema/index.js';
-import { buildTestApp, gqlOk, token } from './helper.js';
+import { QUIET, buildTestApp, gqlOk, token } from './helper.js';
 import { buildPlan } from './support/plan-builder.js';
 import { attr, elements, svgCells, tagProblems, textOf } from './support/report-parse.js';
 import { loadServicenamnden, snVor } from './support/servicenamnden.js';
 
 // The reports drawn from Servicenämnden's real VoR and IKP 2026 (seed 001), loaded through the GraphQL API.
-const { app, queries } = await buildTestApp(t);
+const { app, queries } = await buildTestApp(t, QUIET);
 await loadServicenamnden(app);
 
 const BASE = '/api/v1/reports';

@@ -71,8 +71,9 @@ async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOption
     notifier.onCommit(() => loops.forEach((l) => l.name !== 'due-events' && l.wake()));
     loops.forEach((l) => l.wake());
   });
-  // Before the database closes: stop the loops, wait for runs in progress, drop the listener.
-  app.addHook('preClose', async () => {
+  // After the server stops accepting requests and before the database closes (onClose hooks run in reverse order of
+  // registration, and the database's was registered first): stop the loops, wait for runs in progress.
+  app.addHook('onClose', async () => {
     await Promise.all(loops.map((l) => l.stop()));
     await notifier?.close();
   });

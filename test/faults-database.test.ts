@@ -2,7 +2,7 @@ import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../src/app.js';
 import { createDatabase } from '../src/db/client.js';
-import { codeOf, gql, gqlOk, testConfig } from './helper.js';
+import { QUIET, codeOf, gql, gqlOk, testConfig } from './helper.js';
 import { createPostgresDatabase } from './support/postgres.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -14,7 +14,8 @@ t.test('the database goes away and comes back: 503 and SERVICE_UNAVAILABLE meanw
   t.teardown(() => proxy.cut());
   url.host = `127.0.0.1:${proxy.port}`;
   const database = await createDatabase({ databaseUrl: url.toString(), poolMax: 4 });
-  const app = await buildApp(testConfig(), { database });
+  // Requests are what this test is about; the event loops' own reconnects are tested in the events suites.
+  const app = await buildApp(testConfig(QUIET), { database });
   t.teardown(async () => {
     await app.close();
     await database.close();

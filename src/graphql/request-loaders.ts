@@ -7,8 +7,16 @@ import type { PlanTree } from '../modules/plans/plan-tree.js';
  * so the statement count does not grow with the size of the answer (no N+1).
  */
 export function createRequestLoaders(services: Services) {
+  // A plan's own row, for fields that need nothing else: a city-wide list's `plan { … }` must not load the whole
+  // tree of every plan on the page. A loaded tree primes it, so inside a tree it costs no statement.
+  const plans = new DataLoader<string, Awaited<ReturnType<Services['plans']['rowsByIds']>>[number] & object>((ids) => services.plans.rowsByIds(ids));
   return {
-    trees: new DataLoader<string, PlanTree>((ids) => services.plans.trees(ids)),
+    plans,
+    trees: new DataLoader<string, PlanTree>(async (ids) => {
+      const trees = await services.plans.trees(ids);
+      for (const t of trees) if (!(t instanceof Error)) plans.prime(t.plan.id, t.plan);
+      return trees;
+    }),
     namnder: new DataLoader<string, Awaited<ReturnType<Services['namnder']['byIds']>>[number]>(async (ids) => {
       const rows = await services.namnder.byIds(ids);
       return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));

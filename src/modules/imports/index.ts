@@ -8,6 +8,7 @@ export const importsModule: GraphqlModule = {
       importVor: async (_r, a: { input: unknown }, ctx) => {
         const report = await ctx.services.imports.importVor(ctx, a.input);
         ctx.loaders.trees.clearAll();
+        ctx.loaders.plans.clearAll();
         return report;
       },
     },

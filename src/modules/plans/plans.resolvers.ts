@@ -9,6 +9,7 @@ const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.loa
 /** After a write, the request's cached plan must be read again. */
 export function fresh<T extends { planId?: string; id: string }>(ctx: MercuriusContext, row: T, planId = row.planId ?? row.id): T {
   ctx.loaders.trees.clear(planId);
+  ctx.loaders.plans.clear(planId);
   return row;
 }
 

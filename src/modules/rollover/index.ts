@@ -8,6 +8,7 @@ export const rolloverModule: GraphqlModule = {
       rollover: async (_r, a: { input: unknown }, ctx) => {
         const report = await ctx.services.rollover.rollover(ctx, a.input);
         ctx.loaders.trees.clearAll();
+        ctx.loaders.plans.clearAll();
         return report;
       },
     },

@@ -23,6 +23,7 @@ const mutations = [
     [`delete${entity}`, async (_r: unknown, a: Input, ctx: MercuriusContext) => {
       const ok = await svc(ctx)[`delete${entity}`](ctx, a.input);
       ctx.loaders.trees.clearAll();
+      ctx.loaders.plans.clearAll();
       return ok;
     }],
   ] as const;
@@ -48,7 +49,7 @@ export const vorResolvers: IResolvers = {
     likelihoodLabel: derived('likelihoodLabel'),
     consequenceLabel: derived('consequenceLabel'),
     previousRv: (r: RiskRow) => (r.previousLikelihood && r.previousConsequence ? r.previousLikelihood * r.previousConsequence : null),
-    plan: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).plan,
+    plan: (r: RiskRow, _a, ctx) => ctx.loaders.plans.load(r.planId),
     workingMethod: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).workingMethodsById.get(r.workingMethodId),
     process: async (r: RiskRow, _a, ctx) => {
       const t = await tree(r, ctx);

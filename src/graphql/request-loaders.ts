@@ -27,8 +27,11 @@ export function createRequestLoaders(services: Services) {
         followUps: rows.followUps.filter((r) => r.planId === id),
         actions: rows.actions.filter((r) => r.planId === id),
         assessments: rows.assessments.filter((r) => r.planId === id),
-        decisions: rows.decisions.filter((r) => r.planId === id),
       }));
+    }),
+    decisions: new DataLoader<string, Awaited<ReturnType<Services['followUps']['decisionsFor']>>>(async (ids) => {
+      const rows = await services.followUps.decisionsFor(ids);
+      return ids.map((id) => rows.filter((r) => r.planId === id));
     }),
     mandatory: new DataLoader<number, Awaited<ReturnType<Services['goals']['mandatoryProcesses']>>>((years) =>
       Promise.all(years.map((y) => services.goals.mandatoryProcesses(y))),

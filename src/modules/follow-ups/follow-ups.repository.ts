@@ -11,20 +11,22 @@ export interface PlanFollowUpRows {
   followUps: FollowUpRow[];
   actions: ActionRow[];
   assessments: AssessmentRow[];
-  decisions: PlanDecisionRow[];
 }
 
 export const followUpRepository = {
-  /** Follow-up data of many plans in four statements. */
+  /** Follow-up data of many plans in three statements. */
   async forPlans(db: DbOrTx, planIds: readonly string[]): Promise<PlanFollowUpRows> {
     const ids = [...planIds];
-    const [f, a, s, d] = await Promise.all([
+    const [f, a, s] = await Promise.all([
       db.select().from(followUps).where(inArray(followUps.planId, ids)).orderBy(asc(followUps.period), asc(followUps.createdAt)),
       db.select().from(actions).where(inArray(actions.planId, ids)).orderBy(asc(actions.plannedYear), asc(actions.dueDate), asc(actions.createdAt)),
       db.select().from(assessments).where(inArray(assessments.planId, ids)),
-      db.select().from(planDecisions).where(inArray(planDecisions.planId, ids)).orderBy(desc(planDecisions.adoptedAt)),
     ]);
-    return { followUps: f, actions: a, assessments: s, decisions: d };
+    return { followUps: f, actions: a, assessments: s };
+  },
+  /** Decisions carry a whole snapshot each: loaded only when asked for. */
+  decisionsFor(db: DbOrTx, planIds: readonly string[]): Promise<PlanDecisionRow[]> {
+    return db.select().from(planDecisions).where(inArray(planDecisions.planId, [...planIds])).orderBy(desc(planDecisions.adoptedAt));
   },
   async followUp(db: DbOrTx, id: string): Promise<FollowUpRow | undefined> {
     const [row] = await db.select().from(followUps).where(eq(followUps.id, id));

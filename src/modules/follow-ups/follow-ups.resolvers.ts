@@ -16,6 +16,7 @@ function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {
 
 function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
   ctx.loaders.followUps.clear(plan.id);
+  ctx.loaders.decisions.clear(plan.id);
   return fresh(ctx, plan, plan.id);
 }
 
@@ -42,7 +43,7 @@ export const followUpsResolvers: IResolvers = {
     actions: async (p: PlanWithNamnd, a: { status?: string; overdue?: boolean }, ctx) =>
       (await data(p.id, ctx)).actions.filter((x) => (!a.status || x.status === a.status) && (a.overdue == null || isOverdue(x) === a.overdue)),
     assessment: async (p: PlanWithNamnd, _a, ctx) => (await data(p.id, ctx)).assessments[0] ?? null,
-    decisions: async (p: PlanWithNamnd, _a, ctx) => (await data(p.id, ctx)).decisions,
+    decisions: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.decisions.load(p.id),
     followUpSummary: async (p: PlanWithNamnd, _a, ctx) => {
       const d = await data(p.id, ctx);
       return {

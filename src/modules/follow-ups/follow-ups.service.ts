@@ -263,6 +263,7 @@ export function createFollowUpService(db: Db) {
     },
 
     forPlans: (planIds: readonly string[]) => followUpRepository.forPlans(db, planIds),
+    decisionsFor: (planIds: readonly string[]) => followUpRepository.decisionsFor(db, planIds),
   };
 
   /** Plan transitions: approver or admin, version and from-state checked, then the change and its audit event. */

@@ -62,7 +62,7 @@ export async function adoptablePlan(admin: Admin, code: string, year: number, ik
   return plan.id as string;
 }
 
-export async function buildFixture(admin: Admin): Promise<Fixture> {
+export async function buildFixture(admin: Admin, ikpRisks = 3): Promise<Fixture> {
   await admin(M.namnd, { i: { code: SUBJECT_NAMND, name: SECRET_NAME, forvaltning: `${SECRET_TEXT} förvaltning` } });
   await admin(M.namnd, { i: { code: OTHER_NAMND, name: 'Kommunstyrelsen' } });
 
@@ -74,7 +74,7 @@ export async function buildFixture(admin: Admin): Promise<Fixture> {
   const controlId = (await admin(M.control, { i: { riskId, description: `${SECRET_TEXT} kontroll` } })).createControl.id;
   const activityId = (await admin(M.activity, { i: { controlId, description: `${SECRET_TEXT} aktivitet` } })).createControlActivity.id;
 
-  const adoptedPlanId = await adoptablePlan(admin, SUBJECT_NAMND, ADOPTED_YEAR, 3, 2);
+  const adoptedPlanId = await adoptablePlan(admin, SUBJECT_NAMND, ADOPTED_YEAR, ikpRisks, 2);
   await admin(M.adopt, { i: { id: adoptedPlanId, version: 1, decisionDate: '2025-01-30', decisionReference: '§ 7' } });
   const actionId = (await admin(M.action, { i: { planId: adoptedPlanId, title: `${SECRET_TEXT} åtgärd`, owner: 'Enhetschef' } })).createAction.id;
 

@@ -79,22 +79,28 @@ const op = (document: string, input: (ctx: MatrixContext) => Promise<unknown> | 
 });
 const mutation = (field: string, type: string, selection = '{ id }') => `mutation($i: ${type}!) { ${field}(input: $i) ${selection} }`;
 
+/** A goal code (`a.b.c`, two digits each) no other cell used. */
+export const goalCode = (ctx: MatrixContext) => {
+  const n = Number(ctx.unique());
+  return `${Math.floor(n / 10_000) % 100}.${Math.floor(n / 100) % 100}.${n % 100}`;
+};
+
 // --- entities prepared by an admin for one cell ---------------------------------------------------------------
 type Versioned = { id: string; version: number };
 const make = async (ctx: MatrixContext, field: string, type: string, input: Record<string, unknown>): Promise<Versioned> =>
   (await ctx.admin(mutation(field, type, '{ id version }'), { i: input }))[field];
-const fresh = {
+export const fresh = {
   process: (ctx: MatrixContext) => make(ctx, 'createProcess', 'CreateProcessInput', { planId: ctx.fx.draft.planId, goalId: ctx.fx.goal11, name: `Process ${ctx.unique()}` }),
   workingMethod: (ctx: MatrixContext) => make(ctx, 'createWorkingMethod', 'CreateWorkingMethodInput', { processId: ctx.fx.draft.processId, name: `Arbetssätt ${ctx.unique()}` }),
   risk: (ctx: MatrixContext) => make(ctx, 'createRisk', 'CreateRiskInput', { workingMethodId: ctx.fx.draft.workingMethodId, title: `Risk ${ctx.unique()}`, likelihood: 2, consequence: 2 }),
   control: (ctx: MatrixContext) => make(ctx, 'createControl', 'CreateControlInput', { riskId: ctx.fx.draft.riskId, description: `Kontroll ${ctx.unique()}` }),
   controlActivity: (ctx: MatrixContext) => make(ctx, 'createControlActivity', 'CreateControlActivityInput', { controlId: ctx.fx.draft.controlId, description: `Aktivitet ${ctx.unique()}` }),
   action: (ctx: MatrixContext) => make(ctx, 'createAction', 'CreateActionInput', { planId: ctx.fx.adopted.planId, title: `Åtgärd ${ctx.unique()}` }),
-  goal: (ctx: MatrixContext) => make(ctx, 'createGoal', 'CreateGoalInput', { year: 2090, code: `9.${ctx.unique()}`, title: 'Matrismål' }),
+  goal: (ctx: MatrixContext) => make(ctx, 'createGoal', 'CreateGoalInput', { year: 2090, code: goalCode(ctx), title: 'Matrismål' }),
   webhook: async (ctx: MatrixContext): Promise<Versioned> =>
     (await ctx.admin(mutation('createWebhook', 'CreateWebhookInput', '{ webhook { id version } }'), { i: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['plan.adopt'] } })).createWebhook.webhook,
 };
-const planVersion = async (ctx: MatrixContext, id: string): Promise<Versioned> => (await ctx.admin(`{ planById(id: "${id}") { id version } }`)).planById;
+export const planVersion = async (ctx: MatrixContext, id: string): Promise<Versioned> => (await ctx.admin(`{ planById(id: "${id}") { id version } }`)).planById;
 
 type FollowUp = { id: string; status: string; version: number; period: string };
 const followUps = async (ctx: MatrixContext, planId: string): Promise<FollowUp[]> =>
@@ -105,7 +111,7 @@ const FU = {
   reopen: mutation('reopenFollowUp', 'ReasonInput', '{ id version }'),
 };
 /** A follow-up of the adopted plan in the state a cell needs, moved there by an admin (the pool has 18). */
-async function followUpIn(ctx: MatrixContext, want: 'NOT_STARTED' | 'IN_PROGRESS' | 'REPORTED'): Promise<Versioned> {
+export async function followUpIn(ctx: MatrixContext, want: 'NOT_STARTED' | 'IN_PROGRESS' | 'REPORTED'): Promise<Versioned> {
   const all = await followUps(ctx, ctx.fx.adopted.planId);
   const found = all.find((f) => f.status === want);
   if (found) return { id: found.id, version: found.version };
@@ -121,7 +127,7 @@ async function followUpIn(ctx: MatrixContext, want: 'NOT_STARTED' | 'IN_PROGRESS
 }
 
 /** The lifecycle plan (SN 2027), driven by an admin to the state a plan-transition cell needs. */
-async function lifecyclePlan(ctx: MatrixContext, want: 'DRAFT' | 'ADOPTED' | 'CLOSABLE'): Promise<Versioned> {
+export async function lifecyclePlan(ctx: MatrixContext, want: 'DRAFT' | 'ADOPTED' | 'CLOSABLE'): Promise<Versioned> {
   const id = ctx.fx.lifecyclePlanId;
   for (;;) {
     const p = (await ctx.admin(`{ planById(id: "${id}") { id status version assessment { version } followUps(period: VB) { id status version } } }`)).planById;
@@ -201,7 +207,7 @@ export const graphqlMatrix: { Query: Record<string, GraphqlEntry>; Mutation: Rec
       },
       adminOnly(),
     ),
-    createGoal: op(mutation('createGoal', 'CreateGoalInput'), (ctx) => ({ year: 2090, code: `8.${ctx.unique()}`, title: 'Matrismål' }), adminOnly()),
+    createGoal: op(mutation('createGoal', 'CreateGoalInput'), (ctx) => ({ year: 2090, code: goalCode(ctx), title: 'Matrismål' }), adminOnly()),
     updateGoal: op(mutation('updateGoal', 'UpdateGoalInput'), async (ctx) => ({ ...(await fresh.goal(ctx)), title: 'Ändrat matrismål' }), adminOnly()),
     deleteGoal: op('mutation($i: DeleteInput!) { deleteGoal(input: $i) }', async (ctx) => ({ id: (await fresh.goal(ctx)).id }), adminOnly()),
     setMandatoryProcess: op(

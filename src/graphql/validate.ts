@@ -13,12 +13,15 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root 
 }
 
 // Shared field rules, so every module trims and bounds text the same way.
-export const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+// PostgreSQL text cannot hold a NUL character. GraphQL refuses one at the door; REST parameters meet these helpers.
+const noNul = (s: string) => !s.includes('\u0000');
+export const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(noNul, 'must not contain a NUL character');
 export const optionalText = (max = 2000) =>
   z
     .string()
     .trim()
     .max(max, `at most ${max} characters`)
+    .refine(noNul, 'must not contain a NUL character')
     .nullish()
     .transform((v) => (v ? v : null));
 export const uuid = () => z.uuid('must be an id from this API');

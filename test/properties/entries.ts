@@ -35,6 +35,8 @@ const ref = ['id', 'version'];
 export const FREE_PLAN_YEAR = 2060;
 // Far above what a corrupted `nr` that was accepted is likely to have taken.
 let nr = 900_000;
+// Below every risk number createRisk may pick by itself (the plan's highest + 1).
+let importNr = 500_000;
 
 export const inputEntries: Record<string, InputEntry> = {
   createNamnd: entry(m('createNamnd', 'CreateNamndInput', '{ id code name }'), ADMIN, (ctx) => ({ code: `P${ctx.unique()}`, name: 'Egendomsnämnden', kind: 'NAMND', forvaltning: 'Egendomsförvaltningen' }), ['code', 'name', 'kind', 'forvaltning']),
@@ -103,7 +105,7 @@ export const inputEntries: Record<string, InputEntry> = {
   importVor: entry(
     m('importVor', 'ImportVorInput', '{ dryRun }'),
     EDITOR,
-    () => ({ namndCode: SUBJECT_NAMND, year: DRAFT_YEAR, namndName: 'Servicenämnden', dryRun: true, rows: [vorRow(nr++)], firstLine: 2 }),
+    () => ({ namndCode: SUBJECT_NAMND, year: DRAFT_YEAR, namndName: 'Servicenämnden', dryRun: true, rows: [vorRow(importNr++)], firstLine: 2 }),
     ['namndCode', 'year', 'namndName', 'dryRun', 'rows', 'firstLine'],
   ),
 

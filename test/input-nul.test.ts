@@ -38,3 +38,20 @@ t.test('a nämnd name with a NUL (an admin importing a new nämnd) is refused, n
   t.match(res.json(), { code: 'VALIDATION_FAILED', fields: [{ path: /namndName/ }] });
   t.equal(await count(), before);
 });
+
+t.test('a lone UTF-16 surrogate in text that reaches the audit trail as given is refused, naming the field', async (t) => {
+  const mp = await gqlOk(app, '{ mandatoryProcesses { name goalCode fromYear workingMethods { name } } }');
+  const before = await count();
+  const res = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { authorization: `Bearer ${token(['admin'])}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({
+      query: 'mutation($i: MandatoryProcessInput!) { setMandatoryProcess(input: $i) { id } }',
+      variables: { i: { name: 'Egenkontroll \ud800', goalCode: '3.5', fromYear: 2099, workingMethods: [{ name: 'Loggning' }] } },
+    }),
+  });
+  t.match(res.json(), { errors: [{ extensions: { code: 'VALIDATION_FAILED', fields: [{ path: /name/ }] } }] });
+  t.equal(await count(), before);
+  t.same((await gqlOk(app, '{ mandatoryProcesses { name goalCode fromYear workingMethods { name } } }')).mandatoryProcesses, mp.mandatoryProcesses, 'nothing changed');
+});

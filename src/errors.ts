@@ -11,11 +11,6 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
-
-  /** What graphql-js copies into a GraphQLError made from this one where no formatter runs (subscriptions over WebSocket). */
-  get extensions(): Record<string, unknown> {
-    return { ...(this.details ?? {}), code: this.code };
-  }
 }
 
 export interface FieldIssue {

@@ -1,4 +1,6 @@
 import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
+import { GraphQLError } from 'graphql';
+import { AppError } from '../errors.js';
 import type { PublishedEvent } from './events.repository.js';
 
 /** The one in-process topic the relay publishes to; filtering per subscriber happens below. */
@@ -17,7 +19,13 @@ export const eventsResolvers: IResolvers = {
       subscribe: withFilter(
         async (_root: unknown, args: unknown, ctx: Ctx) => {
           // Validated and authorized once, at subscribe time; the filter then runs per event.
-          ctx.eventFilter = ctx.services.events.subscriptionFilter(ctx, args);
+          try {
+            ctx.eventFilter = ctx.services.events.subscriptionFilter(ctx, args);
+          } catch (err) {
+            // Over WebSocket no error formatter runs: carry the code (FORBIDDEN, VALIDATION_FAILED) as HTTP clients get it.
+            if (err instanceof AppError) throw new GraphQLError(err.message, { extensions: { ...(err.details ?? {}), code: err.code } });
+            throw err;
+          }
           return ctx.pubsub.subscribe(DOMAIN_EVENTS_TOPIC);
         },
         (payload: { domainEvents: PublishedEvent }, _args: unknown, ctx: Ctx) => !!ctx.eventFilter?.(payload.domainEvents),

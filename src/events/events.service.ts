@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.js';
 import { sequencePending } from './sequencer.js';
 import { eventsRepository, toPublished, type PublishedEvent } from './events.repository.js';
 
-export const eventTypeList = z.array(z.string().trim().min(1).max(100)).max(100);
+export const eventTypeList = z.array(z.string().trim().min(1).max(100).refine((s) => !s.includes('\u0000'), 'must not contain a NUL character')).max(100);
 
 export const feedArgs = z.object({
   after: z.coerce.number().int('a whole number').min(0, 'a position from this feed (≥ 0)').max(Number.MAX_SAFE_INTEGER).default(0),

@@ -13,12 +13,27 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root 
 }
 
 // Shared field rules, so every module trims and bounds text the same way.
-export const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+// PostgreSQL text cannot hold a NUL character (GraphQL refuses one at the door; REST parameters meet these helpers), and
+// jsonb (the audit trail's changes) refuses a lone UTF-16 surrogate, which JSON can carry as "\ud800".
+const noNul = (s: string) => !s.includes('\u0000');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+const WELL_FORMED = 'must be well-formed Unicode (a lone surrogate is not)';
+export const text = (max = 2000) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`)
+    .refine(noNul, 'must not contain a NUL character')
+    .refine(wellFormed, WELL_FORMED);
 export const optionalText = (max = 2000) =>
   z
     .string()
     .trim()
     .max(max, `at most ${max} characters`)
+    .refine(noNul, 'must not contain a NUL character')
+    .refine(wellFormed, WELL_FORMED)
     .nullish()
     .transform((v) => (v ? v : null));
 export const uuid = () => z.uuid('must be an id from this API');

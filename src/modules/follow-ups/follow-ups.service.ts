@@ -221,6 +221,7 @@ export function createFollowUpService(db: Db) {
         if (!before) throw new NotFoundError('Action', input.id);
         const plan = await planFor(tx, before.planId);
         requireEdit(ctx.actor, plan.namndCode);
+        if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409);
         const { id, version: v, ...patch } = input;
         const after = await updateVersioned(tx, actions, 'Action', id, v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)));
         await recordAudit(tx, ctx, { action: 'action.update', entityType: 'Action', entityId: id, namndCode: plan.namndCode, changes: diff(before, after, ['title', 'description', 'owner', 'dueDate', 'plannedYear', 'tags']) });

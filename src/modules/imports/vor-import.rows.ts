@@ -58,6 +58,8 @@ export function validateRows(rows: VorRowInput[], firstLine = 2, lines?: readonl
   rows.forEach((raw, i) => {
     const line = lines?.[i] ?? firstLine + i;
     const err = (field: string, message: string) => errors.push({ line, field, message });
+    // PostgreSQL text cannot hold a NUL character; a file may carry one in any cell (GraphQL refuses it at the door).
+    for (const [field, v] of Object.entries(raw)) if (typeof v === 'string' && v.includes('\u0000')) err(field, 'contains a NUL character');
     const nr = int(raw.nr);
     if (nr === null || nr === 'bad' || nr < 1) err('nr', `"${str(raw.nr)}" is not a risk number`);
     else if (numbers.has(nr)) err('nr', `risk number ${nr} is repeated (also on line ${numbers.get(nr)})`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
 import { controlActivities, controls, processes, risks, workingMethods } from '../../db/schema/index.js';
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
-import { requireEdit } from '../../auth/authorize.js';
+import { requireApprove, requireEdit } from '../../auth/authorize.js';
 import { AppError, ForbiddenError } from '../../errors.js';
 import { namndCode, parseInput, text, year } from '../../graphql/validate.js';
 import { goalRepository } from '../goals/goals.repository.js';
@@ -98,6 +98,8 @@ async function importInTx(tx: Tx, ctx: RequestContext, input: z.infer<typeof imp
 
   let plan = await planRepository.byNamndYear(tx, input.namndCode, input.year);
   if (!plan) {
+    // Creating a plan is an approver's decision (createPlan); an editor imports into a plan that exists.
+    requireApprove(ctx.actor, input.namndCode);
     plan = await insertPlan(tx, ctx, namnd, input.year);
     created.plan++;
   } else if (plan.status !== 'DRAFT') {

@@ -1,6 +1,6 @@
 /**
  * The benchmark (not a test): the service (S) against the raw-SQL limit (L) and PostGraphile v4 (P), in one run,
- * on one database and dataset. Usage and what is measured: docs/bench.md.
+ * on one database and dataset. Usage and what is measured: README, "Benchmarks".
  *
  *   npm run bench -- [--embedded] [--duration 10] [--connections 10] [--seed 1] [--only W1,W3] [--cpu-prof] [--regenerate]
  */

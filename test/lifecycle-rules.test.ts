@@ -127,6 +127,8 @@ t.test('close needs the assessment and every VB follow-up; reopen needs a reason
   t.equal(r2.reopenPlan.status, 'DRAFT');
   const d = await gqlOk(app, `{ planById(id: "${planId}") { decisions { reference snapshot } history { action fromState toState reason } } }`);
   t.equal(d.planById.decisions.length, 1, 'the decision stays after a reopen');
+  const { sql } = await import('drizzle-orm');
+  await t.rejects(app.database.db.execute(sql`update plan_decisions set reference = 'ändrad'`), 'the database refuses to rewrite a decision');
   const reopens = d.planById.history.filter((e: { action: string }) => e.action === 'plan.reopen');
   t.same(reopens.map((e: { fromState: string; toState: string; reason: string }) => [e.fromState, e.toState, e.reason]), [['CLOSED', 'ADOPTED', 'Rättelse av bedömning'], ['ADOPTED', 'DRAFT', 'Ny risk ska in']]);
 });

@@ -36,6 +36,7 @@ export const followUps = pgTable(
   (t) => [
     unique('follow_ups_activity_period_unique').on(t.controlActivityId, t.period),
     index('follow_ups_plan_idx').on(t.planId),
+    index('follow_ups_updated_idx').on(t.updatedAt),
   ],
 );
 
@@ -60,7 +61,7 @@ export const actions = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId)],
+  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId), index('actions_updated_idx').on(t.updatedAt)],
 );
 
 /** Bedömning av nämndens interna kontroll. */

@@ -24,7 +24,7 @@ export const processes = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('processes_plan_idx').on(t.planId)],
+  (t) => [index('processes_plan_idx').on(t.planId), index('processes_updated_idx').on(t.updatedAt)],
 );
 
 export const workingMethods = pgTable(
@@ -44,7 +44,7 @@ export const workingMethods = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('working_methods_plan_idx').on(t.planId), index('working_methods_process_idx').on(t.processId)],
+  (t) => [index('working_methods_plan_idx').on(t.planId), index('working_methods_process_idx').on(t.processId), index('working_methods_updated_idx').on(t.updatedAt)],
 );
 
 export const risks = pgTable(
@@ -74,6 +74,8 @@ export const risks = pgTable(
     // R6 in the database too, so that two concurrent writers cannot both take a number.
     unique('risks_plan_nr_unique').on(t.planId, t.nr),
     index('risks_working_method_idx').on(t.workingMethodId),
+    // Exports filter on updated_at (Power BI incremental refresh).
+    index('risks_updated_idx').on(t.updatedAt),
   ],
 );
 
@@ -94,7 +96,7 @@ export const controls = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('controls_plan_idx').on(t.planId), index('controls_risk_idx').on(t.riskId)],
+  (t) => [index('controls_plan_idx').on(t.planId), index('controls_risk_idx').on(t.riskId), index('controls_updated_idx').on(t.updatedAt)],
 );
 
 /** Kontrollaktivitet. */
@@ -117,5 +119,5 @@ export const controlActivities = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('control_activities_plan_idx').on(t.planId), index('control_activities_control_idx').on(t.controlId)],
+  (t) => [index('control_activities_plan_idx').on(t.planId), index('control_activities_control_idx').on(t.controlId), index('control_activities_updated_idx').on(t.updatedAt)],
 );

@@ -17,7 +17,7 @@ import {
   NAMND_KIND_LABELS,
   PERIOD_LABELS,
   PLAN_STATUS_LABELS,
-} from './export-labels.js';
+} from '../labels.js';
 
 // The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
 // so pages and streams have a stable order) and an ordered list of columns: that order is a public contract

@@ -48,7 +48,9 @@ export function periodDeadline(year: number, period: 'T1' | 'T2' | 'VB'): Date {
   return new Date(end);
 }
 
-export const isOpenAction = (a: Pick<ActionRow, 'status'>) => a.status === 'PLANNED' || a.status === 'IN_PROGRESS';
+/** The action states that are still open: carried over by the rollover, counted and listed by the reports. */
+export const OPEN_ACTION_STATUSES = ['PLANNED', 'IN_PROGRESS'] as const;
+export const isOpenAction = (a: Pick<ActionRow, 'status'>) => (OPEN_ACTION_STATUSES as readonly string[]).includes(a.status);
 
 /** Overdue is derived: an open action past its due date. */
 export function isOverdue(a: Pick<ActionRow, 'status' | 'dueDate'>, today = new Date().toISOString().slice(0, 10)): boolean {

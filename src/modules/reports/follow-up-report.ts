@@ -1,7 +1,8 @@
 import type { IkpRow } from '../plans/plan-tree.js';
+import { isOpenAction } from '../follow-ups/follow-ups.repository.js';
 import { htmlDocument, text } from './document.js';
 import { html, type SafeHtml } from './html.js';
-import { ACTION_STATUS, ASSESSMENT_LEVEL, FOLLOW_UP_STATUS, OPEN_ACTION_STATUSES, OUTCOME, PERIOD, PERIODS, label } from './labels.js';
+import { ACTION_STATUS, ASSESSMENT_LEVEL, FOLLOW_UP_STATUS, OUTCOME, PERIOD, PERIODS, label } from './labels.js';
 import type { ReportData } from './report-data.js';
 import type { ActionRow, FollowUpRow } from './reports.repository.js';
 import { decisionFacts } from './vor-report.js';
@@ -31,7 +32,7 @@ export function resultsOf(data: ReportData, row: IkpRow): SafeHtml {
 
 function summary(data: ReportData): SafeHtml {
   const fs = data.rows.followUps;
-  const open = data.rows.actions.filter((a) => OPEN_ACTION_STATUSES.has(a.status)).length;
+  const open = data.rows.actions.filter((a) => isOpenAction(a)).length;
   return html`<table class="summary">
 <thead><tr><th>Period</th><th class="num">Uppföljningar</th><th class="num">Rapporterade</th><th class="num">Ingen avvikelse</th><th class="num">Avvikelse</th><th class="num">Ej genomförd</th></tr></thead>
 <tbody>${PERIODS.map((p) => {

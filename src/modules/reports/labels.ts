@@ -1,22 +1,13 @@
-// The Swedish words the city's documents use for the API's states and periods.
+// The Swedish words the city's documents use for the API's states and periods (defined once in ../labels.ts).
+export {
+  ACTION_STATUS_LABELS as ACTION_STATUS,
+  ASSESSMENT_LEVEL_LABELS as ASSESSMENT_LEVEL,
+  FOLLOW_UP_OUTCOME_LABELS as OUTCOME,
+  FOLLOW_UP_STATUS_LABELS as FOLLOW_UP_STATUS,
+  PERIOD_LABELS as PERIOD,
+  PLAN_STATUS_LABELS as PLAN_STATUS,
+} from '../labels.js';
 
-export const PLAN_STATUS: Record<string, string> = { DRAFT: 'Utkast', ADOPTED: 'Fastställd', CLOSED: 'Avslutad' };
-
-export const ASSESSMENT_LEVEL: Record<string, string> = {
-  TILLRACKLIG: 'Tillräcklig',
-  I_HUVUDSAK_TILLRACKLIG: 'I huvudsak tillräcklig',
-  INTE_TILLRACKLIG: 'Inte tillräcklig',
-};
-
-export const PERIOD: Record<string, string> = { T1: 'Tertialrapport 1', T2: 'Tertialrapport 2', VB: 'Verksamhetsberättelse' };
 export const PERIODS = ['T1', 'T2', 'VB'] as const;
-
-export const FOLLOW_UP_STATUS: Record<string, string> = { NOT_STARTED: 'Ej påbörjad', IN_PROGRESS: 'Pågår', REPORTED: 'Rapporterad' };
-
-export const OUTCOME: Record<string, string> = { NO_DEVIATION: 'Ingen avvikelse', DEVIATION: 'Avvikelse', NOT_PERFORMED: 'Ej genomförd' };
-
-export const ACTION_STATUS: Record<string, string> = { PLANNED: 'Planerad', IN_PROGRESS: 'Pågår', DONE: 'Genomförd', CANCELLED: 'Avbruten' };
-
-export const OPEN_ACTION_STATUSES = new Set(['PLANNED', 'IN_PROGRESS']);
 
 export const label = (labels: Record<string, string>, key: string | null | undefined) => (key ? (labels[key] ?? key) : '');

@@ -1,7 +1,8 @@
+import { isOpenAction } from '../follow-ups/follow-ups.repository.js';
 import { htmlDocument, text } from './document.js';
 import { actionItem, resultsOf } from './follow-up-report.js';
 import { html, type SafeHtml } from './html.js';
-import { ACTION_STATUS, OPEN_ACTION_STATUSES, PERIOD, label } from './labels.js';
+import { ACTION_STATUS, PERIOD, label } from './labels.js';
 import { SIS_PROCESS, type ReportData } from './report-data.js';
 import type { ActionRow } from './reports.repository.js';
 import { bandBadge, ikpCell } from './vor-report.js';
@@ -31,7 +32,7 @@ export function ledningensGenomgangReport(data: ReportData): SafeHtml {
     const process = f && data.processOfFollowUp(f);
     return !!process && sisIds.has(process.id);
   });
-  const open = relevant.filter((a) => OPEN_ACTION_STATUSES.has(a.status));
+  const open = relevant.filter((a) => isOpenAction(a));
   const years = [year, year + 1, year + 2];
   const who = data.rows.namnd?.forvaltning?.trim();
   const subject = who ? who.charAt(0).toLocaleLowerCase('sv') + who.slice(1) : null;

@@ -1,10 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { actions, auditEvents } from '../../db/schema/index.js';
-
-export type ActionRow = typeof actions.$inferSelect;
-
-export const OPEN_ACTION_STATUSES = ['PLANNED', 'IN_PROGRESS'] as const;
+import { OPEN_ACTION_STATUSES, type ActionRow } from '../follow-ups/follow-ups.repository.js';
 
 export const rolloverRepository = {
   openActions(db: DbOrTx, planId: string): Promise<ActionRow[]> {

@@ -1,4 +1,4 @@
-// Swedish labels of the coded values, so that a Power BI report needs no lookup tables of its own.
+// Swedish labels of the API's coded values, one place for the exports (Power BI needs no lookup tables) and the reports.
 
 export const NAMND_KIND_LABELS: Record<string, string> = {
   NAMND: 'Nämnd',

@@ -85,6 +85,14 @@ async function planFor(tx: Tx, planId: string): Promise<PlanWithNamnd> {
   return plan;
 }
 
+/** Actions are kept on draft and adopted plans, by the nämnd's editors; a closed year is final. */
+async function planForActions(tx: Tx, ctx: RequestContext, planId: string): Promise<PlanWithNamnd> {
+  const plan = await planFor(tx, planId);
+  requireEdit(ctx.actor, plan.namndCode);
+  if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409, { status: plan.status });
+  return plan;
+}
+
 function requireAdopted(plan: PlanWithNamnd, what: string) {
   if (plan.status !== 'ADOPTED') {
     throw new AppError('PLAN_NOT_ADOPTED', `${what} is recorded on an adopted plan; the ${plan.namndCode} plan for ${plan.year} is ${plan.status}`, 409, { status: plan.status });
@@ -192,9 +200,7 @@ export function createFollowUpService(db: Db) {
     async createAction(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createAction, raw);
       return db.transaction(async (tx) => {
-        const plan = await planFor(tx, input.planId);
-        requireEdit(ctx.actor, plan.namndCode);
-        if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409);
+        const plan = await planForActions(tx, ctx, input.planId);
         if (input.followUpId) {
           const f = await followUpRepository.followUp(tx, input.followUpId);
           if (!f || f.planId !== plan.id) throw new ValidationError('followUpId must be a follow-up of the same plan', [{ path: 'input.followUpId', message: 'not a follow-up of this plan' }]);
@@ -219,9 +225,7 @@ export function createFollowUpService(db: Db) {
       return db.transaction(async (tx) => {
         const before = await followUpRepository.action(tx, input.id);
         if (!before) throw new NotFoundError('Action', input.id);
-        const plan = await planFor(tx, before.planId);
-        requireEdit(ctx.actor, plan.namndCode);
-        if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409);
+        const plan = await planForActions(tx, ctx, before.planId);
         const { id, version: v, ...patch } = input;
         const after = await updateVersioned(tx, actions, 'Action', id, v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)));
         await recordAudit(tx, ctx, { action: 'action.update', entityType: 'Action', entityId: id, namndCode: plan.namndCode, changes: diff(before, after, ['title', 'description', 'owner', 'dueDate', 'plannedYear', 'tags']) });
@@ -333,9 +337,7 @@ export function createFollowUpService(db: Db) {
     return db.transaction(async (tx) => {
       const row = await followUpRepository.action(tx, input.id);
       if (!row) throw new NotFoundError('Action', input.id);
-      const plan = await planFor(tx, row.planId);
-      requireEdit(ctx.actor, plan.namndCode);
-      if (plan.status === 'CLOSED') throw new AppError('PLAN_NOT_EDITABLE', `The ${plan.namndCode} plan for ${plan.year} is closed`, 409);
+      const plan = await planForActions(tx, ctx, row.planId);
       const to = checkTransition(ACTION_MACHINE, 'action', name, row, input.version);
       const after = await applyTransition(tx, actions, 'Action', row, input.version, to, name === 'cancel' ? { statusReason: input.reason } : {});
       await recordAudit(tx, ctx, {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Services } from '../services.js';
 import type { PlanTree } from '../modules/plans/plan-tree.js';
+import type { PlanWithNamnd } from '../modules/plans/plans.repository.js';
 
 /**
  * Per-request batching: every plan a query touches is loaded with one fixed set of statements,
@@ -9,7 +10,7 @@ import type { PlanTree } from '../modules/plans/plan-tree.js';
 export function createRequestLoaders(services: Services) {
   // A plan's own row, for fields that need nothing else: a city-wide list's `plan { … }` must not load the whole
   // tree of every plan on the page. A loaded tree primes it, so inside a tree it costs no statement.
-  const plans = new DataLoader<string, Awaited<ReturnType<Services['plans']['rowsByIds']>>[number] & object>((ids) => services.plans.rowsByIds(ids));
+  const plans = new DataLoader<string, PlanWithNamnd>((ids) => services.plans.rowsByIds(ids));
   return {
     plans,
     trees: new DataLoader<string, PlanTree>(async (ids) => {

@@ -6,7 +6,8 @@ import { isOpenAction, isOverdue, periodDeadline, type ActionRow, type FollowUpR
 type Input = { input: unknown };
 const data = (planId: string, ctx: MercuriusContext) => ctx.loaders.followUps.load(planId);
 const late = (f: FollowUpRow, year: number) => !!f.reportedAt && f.reportedAt > periodDeadline(year, f.period);
-const yearOf = async (f: FollowUpRow, ctx: MercuriusContext) => (await ctx.loaders.trees.load(f.planId)).plan.year;
+// The year alone needs only the plan row, not the whole VoR tree.
+const yearOf = async (f: FollowUpRow, ctx: MercuriusContext) => (await ctx.loaders.plans.load(f.planId)).year;
 
 /** Follow-up data is read again after a write in the same request. */
 function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from './helper.js';
 import { plans, risks } from '../src/db/schema/index.js';
 import { deriveRisk, defaultMatrix, type IkpOverride } from '../src/modules/risks/risk-matrix.js';
-import { bandKeySql, inIkpSql, rvSql } from '../src/modules/risks/risk-sql.js';
+import { bandKeySql, inIkpSql, rvSql } from '../src/modules/risks/risks.repository.js';
 
 // The SQL used to filter city-wide lists must agree with deriveRisk on every cell, threshold and override.
 t.test('SQL and deriveRisk agree', async (t) => {

@@ -1,6 +1,6 @@
 import type { IResolvers } from 'mercurius';
 import { z } from 'zod';
-import { parseInput } from '../graphql/validate.js';
+import { parseInput } from '../lib/validate.js';
 
 const pageArgs = z.object({ first: z.number().int().min(1).max(500), after: z.string().max(200).nullish(), order: z.enum(['ASC', 'DESC']) });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { RequestContext } from '../audit/audit-log.js';
 import { ForbiddenError } from '../errors.js';
-import { namndCode, parseInput } from '../graphql/validate.js';
+import { namndCode, parseInput } from '../lib/validate.js';
 import type { Actor } from '../auth/actor.js';
 import { sequencePending } from './sequencer.js';
 import { eventsRepository, toPublished, type PublishedEvent } from './events.repository.js';

@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, smallint, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from './columns.js';
-import type { RiskMatrix } from '../../modules/risks/risk-matrix.js';
+import type { RiskMatrix } from './json-types.js';
 
 /** KF:s mål for one year: city-wide master data. */
 export const goals = pgTable(

@@ -1,7 +1,7 @@
 import { date, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from './columns.js';
 import { namnder } from './namnder.js';
-import type { RiskMatrix } from '../../modules/risks/risk-matrix.js';
+import type { RiskMatrix } from './json-types.js';
 
 export const planStatus = pgEnum('plan_status', ['DRAFT', 'ADOPTED', 'CLOSED']);
 

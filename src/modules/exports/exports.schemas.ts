@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { namndCode } from '../../graphql/validate.js';
+import { namndCode } from '../../lib/validate.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
 import { problemSchema } from '../../http/openapi-registry.js';
 import { DATASET_NAMES, DATASETS, type Column, type Dataset, type DatasetName } from './export-datasets.js';

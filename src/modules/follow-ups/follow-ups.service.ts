@@ -6,7 +6,7 @@ import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireApprove, requireEdit } from '../../auth/authorize.js';
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
-import { optionalText, parseInput, text, uuid, version } from '../../graphql/validate.js';
+import { optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
 import { goalRepository } from '../goals/goals.repository.js';
 import { PlanTree } from '../plans/plan-tree.js';

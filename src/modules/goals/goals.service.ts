@@ -6,7 +6,7 @@ import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { parseInput, text, uuid, version, year } from '../../graphql/validate.js';
+import { parseInput, text, uuid, version, year } from '../../lib/validate.js';
 import { matrixProblems, type RiskMatrix } from '../risks/risk-matrix.js';
 import { goalRepository } from './goals.repository.js';
 

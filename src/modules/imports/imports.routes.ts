@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import { requireEdit } from '../../auth/authorize.js';
 import { AppError } from '../../errors.js';
-import { namndCode, parseInput, text, year } from '../../graphql/validate.js';
+import { namndCode, parseInput, text, year } from '../../lib/validate.js';
 import { ImportInvalidError } from './vor-import.service.js';
 import { parseVorFile, XLSX_CONTENT_TYPE, type VorFileFormat } from './vor-file.js';
 

@@ -4,13 +4,14 @@ import { controlActivities, controls, processes, risks, workingMethods } from '.
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireApprove, requireEdit } from '../../auth/authorize.js';
 import { AppError, ForbiddenError } from '../../errors.js';
-import { namndCode, parseInput, text, year } from '../../graphql/validate.js';
+import { namndCode, parseInput, text, year } from '../../lib/validate.js';
 import { goalRepository } from '../goals/goals.repository.js';
 import { namndRepository } from '../namnder/namnder.repository.js';
 import { PlanNotEditableError, insertPlan } from '../plans/plans.service.js';
 import { planRepository } from '../plans/plans.repository.js';
 import { PlanTree } from '../plans/plan-tree.js';
 import { matchesName, normalizeName, ruleViolations, type RuleViolation } from '../plans/rule-violations.js';
+import { overrideFor } from '../risks/risk-matrix.js';
 import { validateRows, vorRowInput, type RowError } from './vor-import.rows.js';
 
 export const importVorInput = z.object({
@@ -139,9 +140,7 @@ async function importInTx(tx: Tx, ctx: RequestContext, input: z.infer<typeof imp
       await audit('workingMethod.import', 'WorkingMethod', wm.id, { name: wm.name, processId: process.id });
       created.workingMethods++;
     }
-    const assessed = r.likelihood !== null && r.consequence !== null;
-    const byThreshold = assessed && r.likelihood! * r.consequence! >= plan.ikpThreshold;
-    const override = assessed && r.ikp !== byThreshold ? (r.ikp ? 'INCLUDE' : 'EXCLUDE') : null;
+    const override = overrideFor({ likelihood: r.likelihood, consequence: r.consequence, inIkp: r.ikp }, plan.ikpThreshold);
     const [risk] = await tx
       .insert(risks)
       .values({ planId, workingMethodId: wm.id, nr: r.nr, title: r.title, likelihood: r.likelihood, consequence: r.consequence, ikpOverride: override, ikpMotivation: override ? r.motivation : null })

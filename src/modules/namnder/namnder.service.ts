@@ -5,7 +5,7 @@ import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin, requireRead } from '../../auth/authorize.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { namndCode, optionalText, parseInput, text, uuid, version } from '../../graphql/validate.js';
+import { namndCode, optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
 import { namndRepository, type NamndRow } from './namnder.repository.js';
 
 export const createNamndInput = z.object({

@@ -1,4 +1,4 @@
-import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, bandOf, deriveRisk, type Band, type DerivedRisk, type ScaleValue } from '../risks/risk-matrix.js';
+import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, bandOf, deriveRisk, riskValue, type Band, type DerivedRisk, type ScaleValue } from '../risks/risk-matrix.js';
 import type {
   ControlActivityRow,
   ControlRow,
@@ -134,7 +134,7 @@ export class PlanTree {
           consequence: c,
           likelihoodLabel: LIKELIHOOD_LABELS[l],
           consequenceLabel: CONSEQUENCE_LABELS[c],
-          rv: l * c,
+          rv: riskValue(l, c),
           band: bandOf(this.plan.matrix, l, c),
           riskNumbers,
           count: riskNumbers.length,

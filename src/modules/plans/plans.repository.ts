@@ -1,4 +1,7 @@
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { ALL } from '../../auth/actor.js';
+import type { RiskFilter } from '../risks/risk-matrix.js';
+import { riskColumnsSql } from '../risks/risks.repository.js';
 import type { DbOrTx } from '../../db/client.js';
 import { controlActivities, controls, goals, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
 
@@ -44,6 +47,36 @@ export const planRepository = {
       .where(where)
       .orderBy(asc(plans.year), asc(namnder.code))
       .limit(limit);
+  },
+
+  /** The city-wide risk list: the risk filter's SQL mirror, the actor's nämnder, keyset after a risk id. */
+  cityRisks(
+    db: DbOrTx,
+    f: RiskFilter & { readable: typeof ALL | string[]; namndCodes?: string[] | null; year?: number | null; after: string | null },
+    limit: number,
+  ) {
+    const conds: SQL[] = [];
+    if (f.readable !== ALL) conds.push(inArray(namnder.code, f.readable.length ? f.readable : ['']));
+    if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes));
+    if (f.year) conds.push(eq(plans.year, f.year));
+    conds.push(...riskColumnsSql.filter(f));
+    if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
+    if (f.after) conds.push(gt(risks.id, f.after));
+    let q = db
+      .select({ risk: risks, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
+      .from(risks)
+      .innerJoin(plans, eq(plans.id, risks.planId))
+      .innerJoin(namnder, eq(namnder.id, plans.namndId))
+      .$dynamic();
+    // The goal is three joins away and every risk has one: join it only when the filter asks for it
+    // (the joins doubled the statement's time on a city-wide page).
+    if (f.goalCode) {
+      q = q
+        .innerJoin(workingMethods, eq(workingMethods.id, risks.workingMethodId))
+        .innerJoin(processes, eq(processes.id, workingMethods.processId))
+        .innerJoin(goals, eq(goals.id, processes.goalId));
+    }
+    return q.where(and(...conds)).orderBy(asc(risks.id)).limit(limit);
   },
 
   async insert(db: DbOrTx, values: typeof plans.$inferInsert): Promise<PlanRow> {

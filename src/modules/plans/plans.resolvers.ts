@@ -1,6 +1,7 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
+import { matchesRiskFilter } from '../risks/risk-matrix.js';
 
 type Input = { input: unknown };
 type Page = { first: number; after?: string | null };
@@ -31,15 +32,7 @@ export const plansResolvers: IResolvers = {
     processes: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).processes,
     risks: async (p: PlanWithNamnd, a: { band?: string; inIkp?: boolean; goalCode?: string }, ctx) => {
       const t = await tree(p, ctx);
-      return t.risks.filter((r) => {
-        if (a.band && r.band?.key !== a.band) return false;
-        if (a.inIkp !== undefined && a.inIkp !== null && r.inIkp !== a.inIkp) return false;
-        if (a.goalCode) {
-          const process = t.processOf(t.workingMethodsById.get(r.workingMethodId)!);
-          if (t.goalOfProcess(process)?.code !== a.goalCode) return false;
-        }
-        return true;
-      });
+      return t.risks.filter((r) => matchesRiskFilter(r, a.goalCode ? t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))?.code : null, a));
     },
     ikp: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).ikp(),
     matrix: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).matrixCells(),

@@ -7,12 +7,11 @@ import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js
 import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.js';
 import { ALL } from '../../auth/actor.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
-import { namndCode, parseInput, uuid, version, year } from '../../graphql/validate.js';
+import { namndCode, parseInput, uuid, version, year } from '../../lib/validate.js';
 import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { goalRepository } from '../goals/goals.repository.js';
 import { parseMatrix } from '../goals/goals.service.js';
 import { namndRepository } from '../namnder/namnder.repository.js';
-import { bandKeySql, inIkpSql } from '../risks/risk-sql.js';
 import { PlanTree, riskView } from './plan-tree.js';
 import { planRepository, type PlanWithNamnd } from './plans.repository.js';
 
@@ -146,33 +145,8 @@ export function createPlanService(db: Db) {
     async cityRisks(ctx: RequestContext, rawFilter: unknown, page: { first: number; after?: string | null }) {
       const f = parseInput(cityRisksFilter, rawFilter ?? {}, 'filter');
       const p = parseInput(pageInput, page, '');
-      const conds: SQL[] = [];
       const readable = ctx.actor.readable();
-      if (readable !== ALL) conds.push(inArray(namnder.code, readable.length ? readable : ['']));
-      if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes));
-      if (f.year) conds.push(eq(plans.year, f.year));
-      if (f.band) conds.push(and(isNotNull(risks.likelihood), isNotNull(risks.consequence), sql`${bandKeySql} = ${f.band}`)!);
-      if (f.inIkp !== undefined && f.inIkp !== null) conds.push(f.inIkp ? inIkpSql : sql`not ${inIkpSql}`);
-      if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
-      if (p.after) conds.push(gt(risks.id, decodeStringCursor(p.after)));
-      let q = db
-        .select({ risk: risks, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
-        .from(risks)
-        .innerJoin(plans, eq(plans.id, risks.planId))
-        .innerJoin(namnder, eq(namnder.id, plans.namndId))
-        .$dynamic();
-      // The goal is three joins away and every risk has one: join it only when the filter asks for it
-      // (the joins doubled the statement's time on a city-wide page).
-      if (f.goalCode) {
-        q = q
-          .innerJoin(workingMethods, eq(workingMethods.id, risks.workingMethodId))
-          .innerJoin(processes, eq(processes.id, workingMethods.processId))
-          .innerJoin(goals, eq(goals.id, processes.goalId));
-      }
-      const rows = await q
-        .where(and(...conds))
-        .orderBy(asc(risks.id))
-        .limit(p.first + 1);
+      const rows = await planRepository.cityRisks(db, { readable, ...f, after: p.after ? decodeStringCursor(p.after) : null }, p.first + 1);
       const nodes = rows.slice(0, p.first).map((r) => riskView(r.risk, r));
       const last = nodes[nodes.length - 1];
       return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(last.id) : null } };

@@ -1,4 +1,9 @@
-// The risk scales, the matrix and everything derived from a risk's values: computed here and nowhere else.
+// The risk scales, the matrix and everything derived from a risk's values (RV, band, IKP and its basis): computed
+// here and nowhere else. The SQL mirror at the end is built from the same constants, for lists filtered in the database.
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { Band, RiskMatrix } from '../../db/schema/json-types.js';
+
+export type { Band, RiskMatrix };
 
 export const SCALE = [1, 2, 3, 4, 5] as const;
 export type ScaleValue = (typeof SCALE)[number];
@@ -19,18 +24,6 @@ export const CONSEQUENCE_LABELS: Record<ScaleValue, string> = {
   5: 'Mycket allvarlig',
 };
 
-export interface Band {
-  key: string;
-  label: string;
-  color: string;
-}
-
-/** `cells[likelihood - 1][consequence - 1]` is the key of a band in `bands`. */
-export interface RiskMatrix {
-  bands: Band[];
-  cells: string[][];
-}
-
 export const DEFAULT_BANDS: Band[] = [
   { key: 'LAG', label: 'Låg', color: '#70AD47' },
   { key: 'MEDIUM', label: 'Medium', color: '#FFC000' },
@@ -41,7 +34,7 @@ export const DEFAULT_BANDS: Band[] = [
 export function defaultMatrix(): RiskMatrix {
   const cells = SCALE.map((l) =>
     SCALE.map((c) => {
-      const rv = l * c;
+      const rv = riskValue(l, c);
       return rv <= 4 ? 'LAG' : rv <= 10 ? 'MEDIUM' : 'KRITISK';
     }),
   );
@@ -75,7 +68,15 @@ export function matrixProblems(m: RiskMatrix): string[] {
   return problems;
 }
 
-export type IkpOverride = 'INCLUDE' | 'EXCLUDE';
+export const INCLUDE = 'INCLUDE';
+export const EXCLUDE = 'EXCLUDE';
+export type IkpOverride = typeof INCLUDE | typeof EXCLUDE;
+
+/** Riskvärde: likelihood × consequence. */
+export const riskValue = (likelihood: number, consequence: number) => likelihood * consequence;
+
+/** The IKP threshold: a risk whose RV reaches it is in the IKP unless excluded with a motivation. */
+export const meetsThreshold = (rv: number, ikpThreshold: number) => rv >= ikpThreshold;
 export type IkpBasis = 'THRESHOLD' | 'MOTIVATED_INCLUSION' | 'MOTIVATED_EXCLUSION' | 'UNASSESSED';
 
 export interface RiskValues {
@@ -115,15 +116,77 @@ export function deriveRisk(r: RiskValues, plan: { ikpThreshold: number; matrix: 
       motivationMissing: false,
     };
   }
-  const rv = r.likelihood * r.consequence;
+  const rv = riskValue(r.likelihood, r.consequence);
   const band = bandOf(plan.matrix, r.likelihood, r.consequence);
-  const aboveThreshold = rv >= plan.ikpThreshold;
+  const aboveThreshold = meetsThreshold(rv, plan.ikpThreshold);
   const hasMotivation = !!r.ikpMotivation?.trim();
-  if (r.ikpOverride === 'INCLUDE' && !aboveThreshold) {
+  if (r.ikpOverride === INCLUDE && !aboveThreshold) {
     return { assessed: true, rv, band, inIkp: true, ikpBasis: 'MOTIVATED_INCLUSION', overrideEffective: true, motivationMissing: !hasMotivation };
   }
-  if (r.ikpOverride === 'EXCLUDE' && aboveThreshold) {
+  if (r.ikpOverride === EXCLUDE && aboveThreshold) {
     return { assessed: true, rv, band, inIkp: false, ikpBasis: 'MOTIVATED_EXCLUSION', overrideEffective: true, motivationMissing: !hasMotivation };
   }
   return { assessed: true, rv, band, inIkp: aboveThreshold, ikpBasis: 'THRESHOLD', overrideEffective: false, motivationMissing: false };
+}
+
+/** RV of last year's values, kept beside a rolled-over risk. */
+export function previousRiskValue(r: { previousLikelihood: number | null; previousConsequence: number | null }): number | null {
+  return r.previousLikelihood && r.previousConsequence ? riskValue(r.previousLikelihood, r.previousConsequence) : null;
+}
+
+/**
+ * A document's own IKP choice (the VoR table's column) as the override that reproduces it: none when the
+ * threshold already gives the same answer, INCLUDE or EXCLUDE when the document goes against it.
+ */
+export function overrideFor(r: { likelihood: number | null; consequence: number | null; inIkp: boolean }, ikpThreshold: number): IkpOverride | null {
+  if (!isScaleValue(r.likelihood) || !isScaleValue(r.consequence)) return null;
+  const byThreshold = meetsThreshold(riskValue(r.likelihood, r.consequence), ikpThreshold);
+  return r.inIkp === byThreshold ? null : r.inIkp ? INCLUDE : EXCLUDE;
+}
+
+/** The filters a risk list offers (a plan's risks in memory, the city-wide list in SQL). */
+export interface RiskFilter {
+  band?: string | null;
+  inIkp?: boolean | null;
+  goalCode?: string | null;
+}
+
+export function matchesRiskFilter(r: Pick<DerivedRisk, 'band' | 'inIkp'>, goalCode: string | null | undefined, f: RiskFilter): boolean {
+  if (f.band && r.band?.key !== f.band) return false;
+  if (f.inIkp !== undefined && f.inIkp !== null && r.inIkp !== f.inIkp) return false;
+  if (f.goalCode && goalCode !== f.goalCode) return false;
+  return true;
+}
+
+/** The columns the SQL mirror reads; the repository binds them to its tables. */
+export interface RiskColumns {
+  likelihood: SQLWrapper;
+  consequence: SQLWrapper;
+  ikpOverride: SQLWrapper;
+  ikpThreshold: SQLWrapper;
+  matrix: SQLWrapper;
+}
+
+/**
+ * deriveRisk as SQL, from the same constants (riskValue, meetsThreshold, INCLUDE/EXCLUDE).
+ * test/risk-derivation.test.ts checks that both agree on every cell, threshold and override.
+ */
+export function riskSql(c: RiskColumns) {
+  const rv = sql<number | null>`(${c.likelihood} * ${c.consequence})`;
+  const meets = sql`${rv} >= ${c.ikpThreshold}`;
+  const bandKey = sql<string | null>`(${c.matrix} -> 'cells' -> (${c.likelihood} - 1) ->> (${c.consequence} - 1))`;
+  const inIkp = sql<boolean>`(case
+  when ${c.likelihood} is null or ${c.consequence} is null then false
+  when ${c.ikpOverride} = ${sql.raw(`'${INCLUDE}'`)} and not (${meets}) then true
+  when ${c.ikpOverride} = ${sql.raw(`'${EXCLUDE}'`)} and ${meets} then false
+  else ${meets} end)`;
+  const assessed = sql`(${c.likelihood} is not null and ${c.consequence} is not null)`;
+  /** The same filter as matchesRiskFilter, except goalCode, which needs its joins (the repository adds it). */
+  const filter = (f: RiskFilter): SQL[] => {
+    const out: SQL[] = [];
+    if (f.band) out.push(sql`(${assessed} and ${bandKey} = ${f.band})`);
+    if (f.inIkp !== undefined && f.inIkp !== null) out.push(f.inIkp ? inIkp : sql`not ${inIkp}`);
+    return out;
+  };
+  return { rv, bandKey, inIkp, filter };
 }

@@ -5,7 +5,7 @@ import { actions, controlActivities, controls, namnder, plans, processes, risks,
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, NotFoundError } from '../../errors.js';
-import { namndCode, parseInput, year } from '../../graphql/validate.js';
+import { namndCode, parseInput, year } from '../../lib/validate.js';
 import { goalRepository } from '../goals/goals.repository.js';
 import { PlanNotEditableError, insertPlan } from '../plans/plans.service.js';
 import { planRepository, type PlanWithNamnd } from '../plans/plans.repository.js';

@@ -2,6 +2,7 @@ import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { ControlActivityRow, ControlRow, ProcessRow, RiskRow, WorkingMethodRow } from '../plans/plans.repository.js';
 import type { RiskView } from '../plans/plan-tree.js';
 import { fresh } from '../plans/plans.resolvers.js';
+import { previousRiskValue } from '../risks/risk-matrix.js';
 
 type Input = { input: unknown };
 type Row = { planId: string };
@@ -48,7 +49,7 @@ export const vorResolvers: IResolvers = {
     ikpBasis: derived('ikpBasis'),
     likelihoodLabel: derived('likelihoodLabel'),
     consequenceLabel: derived('consequenceLabel'),
-    previousRv: (r: RiskRow) => (r.previousLikelihood && r.previousConsequence ? r.previousLikelihood * r.previousConsequence : null),
+    previousRv: (r: RiskRow) => previousRiskValue(r),
     plan: (r: RiskRow, _a, ctx) => ctx.loaders.plans.load(r.planId),
     workingMethod: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).workingMethodsById.get(r.workingMethodId),
     process: async (r: RiskRow, _a, ctx) => {

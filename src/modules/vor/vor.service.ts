@@ -6,7 +6,7 @@ import { controlActivities, controls, goals, processes, risks, workingMethods } 
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { optionalText, parseInput, text, uuid, version } from '../../graphql/validate.js';
+import { optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
 import { isScaleValue } from '../risks/risk-matrix.js';
 import { editablePlan } from '../plans/plans.service.js';
 import type { PlanWithNamnd } from '../plans/plans.repository.js';

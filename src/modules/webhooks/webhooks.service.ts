@@ -5,7 +5,7 @@ import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { NotFoundError } from '../../errors.js';
-import { namndCode, parseInput, uuid, version } from '../../graphql/validate.js';
+import { namndCode, parseInput, uuid, version } from '../../lib/validate.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { eventsRepository } from '../../events/events.repository.js';
 import { generateSecret, isValidSecret } from './signature.js';

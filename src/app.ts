@@ -9,14 +9,14 @@ import graphqlPlugin from './graphql/graphql.plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import openapiPlugin from './http/openapi.plugin.js';
-import { exportRoutes } from './modules/exports/exports.routes.js';
-import { reportRoutes } from './modules/reports/index.js';
 import loadShedding from './http/load-shedding.js';
 import securityHeaders from './http/security-headers.js';
 import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
-import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { modules } from './modules/index.js';
+import { createRequestLoaders } from './request-loaders.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +32,8 @@ export interface BuildOptions {
   onQuery?: (sql: string) => void;
   /** Observe every route as it is registered (the authorization matrix test lists them). */
   onRoute?: (route: RouteOptions) => void;
+  /** The app's one clock (tests set it); the system clock otherwise. */
+  clock?: Clock;
 }
 
 export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
@@ -72,10 +74,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   app.decorate('database', database);
-  app.decorate(
-    'services',
-    createServices(database.db, { allowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production' }),
-  );
+  const clock = opts.clock ?? systemClock;
+  const options = {
+    webhookAllowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production',
+    // At most half the pool streams exports, so other requests always get a connection.
+    exportSlots: Math.max(1, Math.floor(config.DB_POOL_MAX / 2)),
+  };
+  app.decorate('services', createServices(database, { ...options, clock }));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -89,11 +94,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes, { database });
   await app.register(rateLimiting, { config });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
-  await app.register(graphqlPlugin, { config, services: app.services });
+  const services = app.services;
+  await app.register(graphqlPlugin, {
+    config,
+    modules,
+    context: (actor, requestId) => ({ actor, requestId, services, loaders: createRequestLoaders(services) }),
+  });
   await app.register(openapiPlugin);
-  await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
-  await app.register(importRoutes, { services: app.services });
-  await app.register(eventsPlugin, { config });
-  await app.register(reportRoutes, { prefix: '/api/v1/reports' });
+  for (const m of modules) if (m.routes) await app.register(m.routes.plugin, { config, prefix: m.routes.prefix });
+  const loopDeps = { database, db: database.db, clock, options, config, log: app.log };
+  await app.register(eventsPlugin, { config, loops: modules.flatMap((m) => m.loops?.(loopDeps) ?? []) });
   return app;
 }

@@ -1,29 +1,38 @@
-import type { Db } from './db/client.js';
-import { createAuditService } from './audit/audit.service.js';
-import { createNamndService } from './modules/namnder/namnder.service.js';
-import { createGoalService } from './modules/goals/goals.service.js';
-import { createPlanService } from './modules/plans/plans.service.js';
-import { createVorService } from './modules/vor/vor.service.js';
-import { createVorImportService } from './modules/imports/vor-import.service.js';
-import { createFollowUpService } from './modules/follow-ups/follow-ups.service.js';
-import { createRolloverService } from './modules/rollover/rollover.service.js';
-import { createEventsService } from './events/events.service.js';
-import { createWebhookService, type WebhookPolicy } from './modules/webhooks/webhooks.service.js';
+import type { Database } from './db/client.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import type { ServiceDeps, ServiceOptions } from './lib/app-module.js';
+import type { Actor } from './auth/actor.js';
+import { modules } from './modules/index.js';
+import type { RequestLoaders } from './request-loaders.js';
 
-/** Every service, built once per app over one database; the GraphQL and REST doors both call these. */
-export function createServices(db: Db, webhookPolicy: WebhookPolicy = { allowHttp: false }) {
-  return {
-    audit: createAuditService(db),
-    namnder: createNamndService(db),
-    goals: createGoalService(db),
-    plans: createPlanService(db),
-    vor: createVorService(db),
-    imports: createVorImportService(db),
-    followUps: createFollowUpService(db),
-    rollover: createRolloverService(db),
-    events: createEventsService(db),
-    webhooks: createWebhookService(db, webhookPolicy),
-  };
+type ModuleList = typeof modules;
+type FactoriesOf<M> = M extends { services?: infer S } ? (S extends Record<string, (deps: ServiceDeps) => unknown> ? S : never) : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type AllFactories = UnionToIntersection<FactoriesOf<ModuleList[number]>>;
+
+/** Every service, by the name the doors use, typed from the module list. */
+export type Services = { [K in keyof AllFactories]: AllFactories[K] extends (deps: ServiceDeps) => infer S ? S : never };
+
+export interface CreateServicesOptions extends ServiceOptions {
+  clock?: Clock;
 }
 
-export type Services = ReturnType<typeof createServices>;
+/** Every service, built once per app over one database and one clock; the GraphQL, REST and CLI doors all call these. */
+export function createServices(database: Database, opts: CreateServicesOptions = {}): Services {
+  const { clock = systemClock, ...options } = opts;
+  const deps: ServiceDeps = { database, db: database.db, clock, options };
+  const out: Record<string, unknown> = {};
+  for (const m of modules) {
+    for (const [name, factory] of Object.entries(m.services ?? {}) as [string, (d: ServiceDeps) => unknown][]) out[name] = factory(deps);
+  }
+  return out as Services;
+}
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    actor: Actor;
+    requestId: string;
+    services: Services;
+    loaders: RequestLoaders;
+  }
+}

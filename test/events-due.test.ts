@@ -1,7 +1,8 @@
 import t from 'tap';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, gqlOk } from './helper.js';
-import { emitDueEvents, stockholmDate } from '../src/events/due-job.js';
+import { emitDueEvents } from '../src/modules/follow-ups/due-job.js';
+import { stockholmDate } from '../src/modules/follow-ups/deadlines.js';
 import { rawRows } from '../src/db/raw.js';
 
 const { app, database } = await buildTestApp(t, { WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false' });

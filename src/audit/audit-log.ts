@@ -5,7 +5,7 @@ import { auditEvents } from '../db/schema/index.js';
 import { rawRows } from '../db/raw.js';
 import type { Actor } from '../auth/actor.js';
 import { canonicalJson, jsonSafe } from './canonical-json.js';
-import { changedFields, type EventData } from '../events/outbox.js';
+import { changedFields, insertDomainEvents, type EventData } from '../events/outbox.js';
 
 /** Who is acting in this request; passed from the doors (GraphQL, REST, CLI) to every service. */
 export interface RequestContext {
@@ -13,19 +13,25 @@ export interface RequestContext {
   requestId?: string;
 }
 
+/**
+ * One audited change. Its audit event and its domain event get the same envelope from these fields: type (the
+ * action), entity type, id, nämnd, plan id, year and entity version; no writer assembles an event by hand.
+ */
 export interface AuditInput {
   action: string;
   entityType: string;
   entityId: string;
-  namndCode?: string | null;
+  namndCode: string | null;
+  /** The plan the entity belongs to (its id and year go into the domain event); null for city-wide entities. */
+  plan: { id: string; year: number } | null;
+  /** The entity's version after the change (before it, for a deletion); null for what has no version (a run). */
+  entityVersion: number | null;
   fromState?: string | null;
   toState?: string | null;
   reason?: string | null;
   changes?: { before?: unknown; after?: unknown } | Record<string, unknown> | null;
-  /** The entity's version after the change, published with the domain event. */
-  entityVersion?: number | null;
-  /** Extra ids and states for the domain event (e.g. planId); never free text, events leave the service. */
-  eventData?: EventData;
+  /** Extra ids and states for the domain event; never free text, events leave the service. */
+  eventData?: EventData & { planId?: never; year?: never };
   /** False for changes other systems must not hear about (e.g. webhook administration). Default true. */
   publish?: boolean;
 }
@@ -89,13 +95,13 @@ export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditI
     ...(fields.fromState !== null ? { fromState: fields.fromState } : {}),
     ...(fields.toState !== null ? { toState: fields.toState } : {}),
     ...(publish && changedFields(fields.changes) ? { changedFields: changedFields(fields.changes)! } : {}),
+    ...(input.plan ? { planId: input.plan.id, year: input.plan.year } : {}),
     ...(input.eventData ?? {}),
   };
   const outbox = publish
     ? sql`, de as (
-      insert into domain_events (type, namnd_code, entity_type, entity_id, entity_version, occurred_at, data)
-      values (${fields.action}, ${fields.namndCode}, ${fields.entityType}, ${fields.entityId},
-        ${input.entityVersion ?? null}, ${fields.occurredAt.toISOString()}, ${JSON.stringify(eventData)}::jsonb)
+      ${insertDomainEvents(sql`values (${fields.action}, ${fields.namndCode}, ${fields.entityType}, ${fields.entityId},
+        ${input.entityVersion}, ${fields.occurredAt.toISOString()}, ${JSON.stringify(eventData)}::jsonb)`)}
       returning 1
     )`
     : sql``;

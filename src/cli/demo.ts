@@ -6,7 +6,7 @@ import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { Actor } from '../auth/actor.js';
 import { createServices } from '../services.js';
-import { parseVorCsv } from '../modules/imports/vor-file.js';
+import { parseVorCsv } from '../modules/imports/index.js';
 import { openCliDatabase } from './cli-context.js';
 
 // `npm run demo`: the service on a fresh embedded database holding Servicenämnden's real VoR and IKP for 2026.
@@ -33,7 +33,7 @@ const demoConfig: Config = {
 };
 
 const database = await openCliDatabase(demoConfig, 'use the demo that is already running on it, or set DEMO_DATA_DIR to another folder.');
-const services = createServices(database.db);
+const services = createServices(database);
 const ctx = { actor: new Actor('demo', ['admin']), requestId: 'demo-load' };
 
 if (!(await services.plans.get(ctx, 'SN', 2026))) {

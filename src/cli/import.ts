@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { createServices } from '../services.js';
-import { formatOfFileName, parseVorFile } from '../modules/imports/vor-file.js';
+import { formatOfFileName, parseVorFile } from '../modules/imports/index.js';
 import { cliArgs, fail } from './args.js';
 import { cliContext, failWith, openCliDatabase } from './cli-context.js';
 
@@ -32,7 +32,7 @@ const config = loadConfig();
 const parsed = await parseVorFile(content, format).catch(failWith);
 const database = await openCliDatabase(config, `import through it: POST /api/v1/imports/vor?namnd=${args.namnd}&year=${args.year} with the file as the body (text/csv or .xlsx).`);
 try {
-  const services = createServices(database.db);
+  const services = createServices(database);
   const report = await services.imports
     .importVor(cliContext(), { namndCode: args.namnd, year: Number(args.year), namndName: args['namnd-name'], dryRun: args['dry-run'], ...parsed })
     .catch(failWith);

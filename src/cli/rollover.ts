@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
 import { createServices } from '../services.js';
-import { ENTITY_KINDS } from '../modules/rollover/rollover.service.js';
+import { ENTITY_KINDS } from '../modules/rollover/index.js';
 import { cliArgs, fail } from './args.js';
 import { cliContext, failWith, openCliDatabase } from './cli-context.js';
 
@@ -13,7 +13,7 @@ const config = loadConfig();
 const database = await openCliDatabase(config, `run it through the service: the GraphQL mutation rollover(input: { fromYear: ${args.from}, toYear: ${args.to} }) with an admin token.`);
 let failed = 0;
 try {
-  const services = createServices(database.db);
+  const services = createServices(database);
   const report = await services.rollover
     .rollover(cliContext(), { fromYear: Number(args.from), toYear: Number(args.to), namndCode: args.namnd })
     .catch(failWith);

@@ -1,19 +1,19 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import type { Loop } from './loop.js';
+import type { Loop } from '../lib/loop.js';
 import { createNotifier, type Notifier } from './notifier.js';
 import { createRelay } from './relay.js';
-import { createDueJob } from './due-job.js';
 import { DOMAIN_EVENTS_TOPIC } from './events.resolvers.js';
-import { createDeliveryWorker } from '../modules/webhooks/delivery-worker.js';
 
 export interface EventsPluginOptions {
   config: Config;
+  /** The modules' loops (webhook delivery, the due job), started and stopped with the subscription relay. */
+  loops: Loop[];
 }
 
 /** The REST feed, and the background loops that carry outbox events out: webhooks, subscriptions, due dates. */
-async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOptions) {
+async function eventsPlugin(app: FastifyInstance, { config, loops: moduleLoops }: EventsPluginOptions) {
   app.get('/api/v1/events', async (request) => {
     const q = request.query as Record<string, string | undefined>;
     return app.services.events.feed(
@@ -38,26 +38,7 @@ async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOption
     );
     loops.push(relay);
   }
-  if (config.WEBHOOKS_ENABLED) {
-    loops.push(
-      createDeliveryWorker(
-        db,
-        {
-          pollMs: config.WEBHOOK_POLL_MS,
-          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-          backoffMs: config.WEBHOOK_BACKOFF_MS,
-          backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
-          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-          failingAfter: config.WEBHOOK_FAILING_AFTER,
-          batch: config.WEBHOOK_BATCH,
-        },
-        app.log,
-      ),
-    );
-  }
-  if (config.DUE_JOB_ENABLED) {
-    loops.push(createDueJob(db, { intervalMs: config.DUE_JOB_INTERVAL_MS, soonDays: config.DUE_SOON_DAYS }, app.log));
-  }
+  loops.push(...moduleLoops);
 
   // Nothing touches the database before the app is ready (building an app, e.g. to print the schema, stays
   // offline). The first runs then deliver whatever a crash before start-up left pending.

@@ -1,5 +1,12 @@
-import type { GraphqlModule } from '../graphql/module.js';
-import { eventsTypeDefs } from './events.schema.js';
+// The domain-event feed and subscription, listed with the modules (src/modules/index.ts).
+import { defineModule } from '../lib/app-module.js';
 import { eventsResolvers } from './events.resolvers.js';
+import { eventsTypeDefs } from './events.schema.js';
+import { createEventsService } from './events.service.js';
 
-export const eventsModule: GraphqlModule = { typeDefs: eventsTypeDefs, resolvers: eventsResolvers };
+export const eventsModule = defineModule({
+  name: 'events',
+  typeDefs: eventsTypeDefs,
+  resolvers: eventsResolvers,
+  services: { events: ({ db }) => createEventsService(db) },
+});

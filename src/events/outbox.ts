@@ -1,5 +1,4 @@
-import type { DbOrTx } from '../db/client.js';
-import { domainEvents } from '../db/schema/index.js';
+import { sql, type SQL } from 'drizzle-orm';
 
 /** The channel the outbox trigger (migration 0002) notifies on commit. */
 export const EVENTS_CHANNEL = 'domain_events';
@@ -8,28 +7,12 @@ export const EVENTS_CHANNEL = 'domain_events';
 export type EventDataValue = string | number | boolean | null | string[];
 export type EventData = Record<string, EventDataValue>;
 
-export interface NewDomainEvent {
-  type: string;
-  namndCode: string | null;
-  entityType: string;
-  entityId: string;
-  entityVersion?: number | null;
-  data: EventData;
-}
-
-/** Inserts events inside the caller's transaction; they become visible to readers once sequenced after commit. */
-export async function appendDomainEvents(tx: DbOrTx, events: NewDomainEvent[]): Promise<void> {
-  if (!events.length) return;
-  await tx.insert(domainEvents).values(
-    events.map((e) => ({
-      type: e.type,
-      namndCode: e.namndCode,
-      entityType: e.entityType,
-      entityId: e.entityId,
-      entityVersion: e.entityVersion ?? null,
-      data: e.data,
-    })),
-  );
+/**
+ * The one outbox insert: every domain event enters through this statement, inside the writer's transaction (the
+ * audit log's CTE, the due job's select). Rows become visible to readers once sequenced after commit.
+ */
+export function insertDomainEvents(rows: SQL): SQL {
+  return sql`insert into domain_events (type, namnd_code, entity_type, entity_id, entity_version, occurred_at, data) ${rows}`;
 }
 
 /**

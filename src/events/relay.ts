@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { ALL } from '../auth/actor.js';
 import { sequencePending } from './sequencer.js';
 import { eventsRepository, toPublished, type PublishedEvent } from './events.repository.js';
-import { createLoop, type Loop } from './loop.js';
+import { createLoop, type Loop } from '../lib/loop.js';
 
 /**
  * Feeds GraphQL subscriptions on this replica from the outbox. Every replica follows the same feed (woken by

@@ -4,7 +4,6 @@ import mercurius from 'mercurius';
 import type { GraphQLError } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
-import type { Services } from '../services.js';
 import type { Config } from '../config.js';
 import { baseTypeDefs } from './base.schema.js';
 import { scalarResolvers } from './scalars.js';
@@ -12,56 +11,23 @@ import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
 import { checkBatchSize, checkQueryCost, maxAliasesRule } from './limits.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
-import { auditTypeDefs } from '../audit/audit.schema.js';
-import { auditResolvers } from '../audit/audit.resolvers.js';
-import { namnderModule } from '../modules/namnder/index.js';
-import { goalsModule } from '../modules/goals/index.js';
-import { plansModule } from '../modules/plans/index.js';
-import { vorModule } from '../modules/vor/index.js';
-import { importsModule } from '../modules/imports/index.js';
-import { followUpsModule } from '../modules/follow-ups/index.js';
-import { rolloverModule } from '../modules/rollover/index.js';
-import { createRequestLoaders, type RequestLoaders } from './request-loaders.js';
-import { webhooksModule } from '../modules/webhooks/index.js';
-import { eventsModule } from '../events/index.js';
 
-declare module 'mercurius' {
-  interface MercuriusContext {
-    actor: Actor;
-    requestId: string;
-    services: Services;
-    loaders: RequestLoaders;
-  }
+/** The schema the modules make together, in their order (the printed schema is a committed contract). */
+export function fullTypeDefs(modules: readonly GraphqlModule[]): string[] {
+  return [baseTypeDefs, ...modules.flatMap((m) => (m.typeDefs ? [m.typeDefs] : []))];
 }
 
-export const graphqlModules: GraphqlModule[] = [
-  { typeDefs: auditTypeDefs, resolvers: auditResolvers },
-  namnderModule,
-  goalsModule,
-  plansModule,
-  vorModule,
-  importsModule,
-  followUpsModule,
-  rolloverModule,
-  webhooksModule,
-  eventsModule,
-];
-
-export function fullTypeDefs(): string[] {
-  return [baseTypeDefs, ...graphqlModules.map((m) => m.typeDefs)];
-}
-
-function mergeResolvers(modules: GraphqlModule[]) {
+function mergeResolvers(modules: readonly GraphqlModule[]) {
   const out: Record<string, Record<string, unknown>> = { Query: { me: (_r: unknown, _a: unknown, ctx: { actor: Actor }) => ({ sub: ctx.actor.sub, roles: ctx.actor.roles }) } };
   for (const m of modules) {
-    for (const [type, fields] of Object.entries(m.resolvers)) {
+    for (const [type, fields] of Object.entries(m.resolvers ?? {})) {
       out[type] = { ...(out[type] ?? {}), ...(fields as Record<string, unknown>) };
     }
   }
   return out;
 }
 
-function mergeLoaders(modules: GraphqlModule[]) {
+function mergeLoaders(modules: readonly GraphqlModule[]) {
   const out: Record<string, Record<string, unknown>> = {};
   for (const m of modules) {
     for (const [type, fields] of Object.entries(m.loaders ?? {})) out[type] = { ...(out[type] ?? {}), ...fields };
@@ -71,14 +37,16 @@ function mergeLoaders(modules: GraphqlModule[]) {
 
 export interface GraphqlOptions {
   config: Config;
-  services: Services;
+  modules: readonly GraphqlModule[];
+  /** The resolvers' context for one request (or one subscription connection, without a request). */
+  context: (actor: Actor, requestId: string) => Record<string, unknown>;
 }
 
-async function graphqlPlugin(app: FastifyInstance, { config, services }: GraphqlOptions) {
+async function graphqlPlugin(app: FastifyInstance, { config, modules, context }: GraphqlOptions) {
   await app.register(mercurius, {
-    schema: fullTypeDefs(),
-    resolvers: { ...scalarResolvers, ...mergeResolvers(graphqlModules) } as never,
-    loaders: mergeLoaders(graphqlModules) as never,
+    schema: fullTypeDefs(modules),
+    resolvers: { ...scalarResolvers, ...mergeResolvers(modules) } as never,
+    loaders: mergeLoaders(modules) as never,
     graphiql: config.GRAPHIQL ?? config.NODE_ENV !== 'production',
     jit: 1,
     queryDepth: config.GRAPHQL_MAX_DEPTH,
@@ -98,19 +66,15 @@ async function graphqlPlugin(app: FastifyInstance, { config, services }: Graphql
           onConnect: async (data: { payload?: Record<string, unknown> }) => {
             try {
               const actor = await app.verifyAuthorization(data.payload?.authorization ?? data.payload?.Authorization);
-              return { actor, services, requestId: crypto.randomUUID() };
+              const { loaders: _perRequest, ...ctx } = context(actor, crypto.randomUUID());
+              return ctx;
             } catch {
               return false;
             }
           },
         }
       : false,
-    context: (request: FastifyRequest, _reply: FastifyReply) => ({
-      actor: request.actor,
-      requestId: request.id,
-      services,
-      loaders: createRequestLoaders(services),
-    }),
+    context: (request: FastifyRequest, _reply: FastifyReply) => context(request.actor, request.id),
     errorFormatter: (execution, ctx) => {
       const log = (ctx as { reply?: FastifyReply })?.reply?.request.log ?? app.log;
       // Mercurius wraps request validation errors (syntax, unknown fields, variable types) in one aggregate.

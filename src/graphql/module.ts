@@ -2,8 +2,8 @@ import type { IResolvers, MercuriusLoaders } from 'mercurius';
 
 /** What each domain module contributes to the one GraphQL schema. */
 export interface GraphqlModule {
-  typeDefs: string;
-  resolvers: IResolvers;
+  typeDefs?: string;
+  resolvers?: IResolvers;
   loaders?: MercuriusLoaders;
 }
 
@@ -11,4 +11,11 @@ export interface GraphqlModule {
 export function historyLoader(entityType: string) {
   return async (queries: { obj: { id: string } }[], ctx: import('mercurius').MercuriusContext) =>
     ctx.services.audit.historyOf(queries.map((q) => ({ entityType, entityId: q.obj.id })));
+}
+
+/** After a write, the request's cached plan must be read again. */
+export function fresh<T extends { planId?: string; id: string }>(ctx: import('mercurius').MercuriusContext, row: T, planId = row.planId ?? row.id): T {
+  ctx.loaders.trees.clear(planId);
+  ctx.loaders.plans.clear(planId);
+  return row;
 }

@@ -8,7 +8,7 @@ import {
   type IkpOverride,
   type RiskMatrix,
   type ScaleValue,
-} from '../risks/risk-matrix.js';
+} from '../risks/index.js';
 import {
   ACTION_STATUS_LABELS,
   ASSESSMENT_LEVEL_LABELS,

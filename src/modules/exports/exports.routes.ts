@@ -4,15 +4,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { AppError, ValidationError } from '../../errors.js';
 import { CSV_DELIMITERS, type CsvDelimiterName } from './csv.js';
 import { DATASET_NAMES, DATASETS, type DatasetName } from './export-datasets.js';
-import { createExportService, type ExportFilters, type ExportService } from './exports.service.js';
+import type { ExportFilters, ExportService } from './exports.service.js';
 import { DEFAULT_TOP, errorResponses, exportSchemas, queryErrorFormatter, queryShapes } from './exports.schemas.js';
-
-export interface ExportRoutesOptions {
-  /** Size of the database pool: at most half of it streams exports, so other requests always get a connection. */
-  poolMax: number;
-  /** How long an export waits for a free slot before EXPORTS_BUSY (default 30 s). */
-  slotWaitMs?: number;
-}
 
 export const EXPORTS_PREFIX = '/api/v1/exports';
 
@@ -78,10 +71,10 @@ async function send(service: ExportService, request: FastifyRequest, reply: Fast
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
 
-export async function exportRoutes(app: FastifyInstance, opts: ExportRoutesOptions) {
+export async function exportRoutes(app: FastifyInstance) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const service = createExportService(app.database, { maxConcurrent: Math.max(1, Math.floor(opts.poolMax / 2)), slotWaitMs: opts.slotWaitMs });
+  const service = app.services.exports;
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   for (const name of DATASET_NAMES) {

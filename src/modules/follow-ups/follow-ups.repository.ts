@@ -1,11 +1,21 @@
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { actions, assessments, followUps, planDecisions } from '../../db/schema/index.js';
+import { actions, assessments, followUps, namnder, plans } from '../../db/schema/index.js';
+import { rawRows } from '../../db/raw.js';
+import { insertDomainEvents } from '../../events/outbox.js';
+import { OPEN_ACTION_STATUSES, openActionStatusesSql, periodDeadlineSql } from './deadlines.js';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type ActionRow = typeof actions.$inferSelect;
 export type AssessmentRow = typeof assessments.$inferSelect;
-export type PlanDecisionRow = typeof planDecisions.$inferSelect;
+
+/** The plan a follow-up, action or assessment belongs to, as far as their rules need it. */
+export interface PlanRef {
+  id: string;
+  year: number;
+  status: 'DRAFT' | 'ADOPTED' | 'CLOSED';
+  namndCode: string;
+}
 
 export interface PlanFollowUpRows {
   followUps: FollowUpRow[];
@@ -24,9 +34,35 @@ export const followUpRepository = {
     ]);
     return { followUps: f, actions: a, assessments: s };
   },
-  /** Decisions carry a whole snapshot each: loaded only when asked for. */
-  decisionsFor(db: DbOrTx, planIds: readonly string[]): Promise<PlanDecisionRow[]> {
-    return db.select().from(planDecisions).where(inArray(planDecisions.planId, [...planIds])).orderBy(desc(planDecisions.adoptedAt));
+  /** The plan row, locked for the rest of the transaction, so its status cannot change under the write. */
+  async plan(db: DbOrTx, planId: string): Promise<PlanRef | undefined> {
+    const [row] = await db
+      .select({ id: plans.id, year: plans.year, status: plans.status, namndCode: namnder.code })
+      .from(plans)
+      .innerJoin(namnder, eq(namnder.id, plans.namndId))
+      .where(eq(plans.id, planId))
+      .for('update', { of: plans });
+    return row;
+  },
+  /** Creates the missing follow-ups (a re-adoption keeps those already there); returns how many were created. */
+  async insertMissing(db: DbOrTx, values: (typeof followUps.$inferInsert)[]): Promise<number> {
+    if (!values.length) return 0;
+    return (await db.insert(followUps).values(values).onConflictDoNothing().returning({ id: followUps.id })).length;
+  },
+  async actionCount(db: DbOrTx, followUpId: string): Promise<number> {
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(actions).where(eq(actions.followUpId, followUpId));
+    return n;
+  },
+  async insertAction(db: DbOrTx, values: typeof actions.$inferInsert): Promise<ActionRow> {
+    const [row] = await db.insert(actions).values(values).returning();
+    return row;
+  },
+  async insertAssessment(db: DbOrTx, values: typeof assessments.$inferInsert): Promise<AssessmentRow> {
+    const [row] = await db.insert(assessments).values(values).returning();
+    return row;
+  },
+  openActions(db: DbOrTx, planId: string): Promise<ActionRow[]> {
+    return db.select().from(actions).where(and(eq(actions.planId, planId), inArray(actions.status, [...OPEN_ACTION_STATUSES])));
   },
   async followUp(db: DbOrTx, id: string): Promise<FollowUpRow | undefined> {
     const [row] = await db.select().from(followUps).where(eq(followUps.id, id));
@@ -40,19 +76,43 @@ export const followUpRepository = {
     const [row] = await db.select().from(assessments).where(eq(assessments.planId, planId));
     return row;
   },
+
+  /**
+   * The due job's one statement: safe on any number of replicas, because the marker row's primary key decides
+   * who emits, in the same statement that writes the event, so two replicas racing on one item serialise on that
+   * key and the second inserts nothing.
+   */
+  async emitDueEvents(tx: DbOrTx, day: string, soonDays: number): Promise<number> {
+    const deadline = periodDeadlineSql(sql.raw('p.year'), sql.raw('f.period::text'));
+    const rows = await rawRows<{ n: number | string }>(tx, sql`
+      with fu as (
+        select f.id, f.plan_id, p.year, f.period::text as period, f.status::text as status, f.version, n.code, ${deadline} as deadline
+        from follow_ups f join plans p on p.id = f.plan_id join namnder n on n.id = p.namnd_id
+        where f.status <> 'REPORTED' and p.status = 'ADOPTED'
+      ), cand as (
+        select case when deadline < ${day}::date then 'followUp.overdue' else 'followUp.due' end as kind,
+          'FollowUp' as entity_type, id, code, version,
+          jsonb_build_object('planId', plan_id, 'year', year, 'period', period, 'status', status, 'deadline', deadline) as data
+        from fu where deadline <= ${day}::date + ${soonDays}::int
+        union all
+        select 'action.overdue', 'Action', a.id, n.code, a.version,
+          jsonb_build_object('planId', a.plan_id, 'year', p.year, 'followUpId', a.follow_up_id, 'status', a.status::text, 'dueDate', a.due_date)
+        from actions a join plans p on p.id = a.plan_id join namnder n on n.id = p.namnd_id
+        where a.status in (${openActionStatusesSql}) and a.due_date < ${day}::date and p.status <> 'CLOSED'
+      ), marked as (
+        insert into scheduled_event_markers (kind, entity_id, day)
+        select kind, id, ${day}::date from cand
+        on conflict do nothing
+        returning kind, entity_id
+      ), emitted as (
+        ${insertDomainEvents(sql`select c.kind, c.code, c.entity_type, c.id::text, c.version, now(), c.data || jsonb_build_object('day', ${day}::text)
+        from cand c join marked m on m.kind = c.kind and m.entity_id = c.id
+        order by c.code, c.kind, c.id`)}
+        returning 1
+      )
+      select count(*) as n from emitted`);
+    // Markers only need to outlive the day they guard.
+    await tx.execute(sql`delete from scheduled_event_markers where day < ${day}::date - 7`);
+    return Number(rows[0].n);
+  },
 };
-
-/** Period deadlines (tertialrapport 1 per 30 April, 2 per 31 August, verksamhetsberättelse per 31 December), Stockholm time. */
-export function periodDeadline(year: number, period: 'T1' | 'T2' | 'VB'): Date {
-  const end = { T1: `${year}-04-30T23:59:59.999+02:00`, T2: `${year}-08-31T23:59:59.999+02:00`, VB: `${year}-12-31T23:59:59.999+01:00` }[period];
-  return new Date(end);
-}
-
-/** The action states that are still open: carried over by the rollover, counted and listed by the reports. */
-export const OPEN_ACTION_STATUSES = ['PLANNED', 'IN_PROGRESS'] as const;
-export const isOpenAction = (a: Pick<ActionRow, 'status'>) => (OPEN_ACTION_STATUSES as readonly string[]).includes(a.status);
-
-/** Overdue is derived: an open action past its due date. */
-export function isOverdue(a: Pick<ActionRow, 'status' | 'dueDate'>, today = new Date().toISOString().slice(0, 10)): boolean {
-  return isOpenAction(a) && !!a.dueDate && a.dueDate < today;
-}

@@ -97,45 +97,17 @@ export const followUpsTypeDefs = /* GraphQL */ `
     overdueActions: Int!
   }
 
-  "An adoption: the decision and the VoR/IKP as decided (immutable)"
-  type PlanDecision {
-    id: ID!
-    decisionDate: Date!
-    reference: String!
-    adoptedBy: String!
-    adoptedAt: DateTime!
-    snapshot: JSON!
-  }
-
   extend type Plan {
     followUps(period: Period, status: FollowUpStatus): [FollowUp!]!
     actions(status: ActionStatus, overdue: Boolean): [Action!]!
     assessment: Assessment
     followUpSummary: FollowUpSummary!
-    "Every adoption, newest first"
-    decisions: [PlanDecision!]!
   }
 
   extend type ControlActivity {
     followUps: [FollowUp!]!
   }
 
-  input AdoptPlanInput {
-    id: ID!
-    version: Int!
-    decisionDate: Date!
-    "Paragraph or diarienummer"
-    decisionReference: String!
-  }
-  input ReasonInput {
-    id: ID!
-    version: Int!
-    reason: String!
-  }
-  input VersionInput {
-    id: ID!
-    version: Int!
-  }
   input ReportFollowUpInput {
     id: ID!
     version: Int!
@@ -179,12 +151,6 @@ export const followUpsTypeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "DRAFT → ADOPTED (approver, admin); refused with PLAN_RULES_VIOLATED while rules are violated"
-    adoptPlan(input: AdoptPlanInput!): Plan!
-    "ADOPTED → DRAFT or CLOSED → ADOPTED, with a reason (approver, admin)"
-    reopenPlan(input: ReasonInput!): Plan!
-    "ADOPTED → CLOSED: needs the assessment and every VB follow-up reported (approver, admin)"
-    closePlan(input: VersionInput!): Plan!
     startFollowUp(input: VersionInput!): FollowUp!
     reportFollowUp(input: ReportFollowUpInput!): FollowUp!
     "REPORTED → IN_PROGRESS, with a reason"

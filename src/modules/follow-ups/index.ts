@@ -1,9 +1,41 @@
-import { historyLoader, type GraphqlModule } from '../../graphql/module.js';
-import { followUpsTypeDefs } from './follow-ups.schema.js';
+// Follow-up, actions and the assessment: the public face of this module.
+import type { DbOrTx } from '../../db/client.js';
+import { historyLoader } from '../../graphql/module.js';
+import { defineModule } from '../../lib/app-module.js';
+import { createActionService } from './actions.service.js';
+import { createAssessmentService } from './assessments.service.js';
+import { createDueJob } from './due-job.js';
+import { followUpRepository } from './follow-ups.repository.js';
 import { followUpsResolvers } from './follow-ups.resolvers.js';
+import { followUpsTypeDefs } from './follow-ups.schema.js';
+import { createFollowUpService } from './follow-ups.service.js';
 
-export const followUpsModule: GraphqlModule = {
+export { isOpenAction, OPEN_ACTION_STATUSES, summarize, today, type FollowUpSummary } from './deadlines.js';
+export type { ActionRow, AssessmentRow, FollowUpRow } from './follow-ups.repository.js';
+
+/** For the plan's adoption: the IKP's follow-ups, creating only those missing; returns how many were created. */
+export const createMissingFollowUps = (tx: DbOrTx, wanted: { planId: string; controlActivityId: string; period: 'T1' | 'T2' | 'VB' }[]) =>
+  followUpRepository.insertMissing(tx, wanted);
+
+/** For closing the plan's year: what is still missing (the assessment, unreported VB follow-ups). */
+export async function closingBlockers(tx: DbOrTx, planId: string): Promise<{ missing: string[]; openFollowUpIds: string[] }> {
+  const data = await followUpRepository.forPlans(tx, [planId]);
+  const missing: string[] = [];
+  if (!data.assessments.length) missing.push('the year’s assessment');
+  const open = data.followUps.filter((f) => f.period === 'VB' && f.status !== 'REPORTED');
+  if (open.length) missing.push(`${open.length} VB follow-up(s) not reported`);
+  return { missing, openFollowUpIds: open.map((f) => f.id) };
+}
+
+/** For the rollover: the plan's actions still open. */
+export const openActionsOf = (tx: DbOrTx, planId: string) => followUpRepository.openActions(tx, planId);
+
+export const followUpsModule = defineModule({
+  name: 'followUps',
   typeDefs: followUpsTypeDefs,
   resolvers: followUpsResolvers,
   loaders: Object.fromEntries(['FollowUp', 'Action', 'Assessment'].map((t) => [t, { history: historyLoader(t) }])),
-};
+  services: { followUps: createFollowUpService, actions: createActionService, assessments: createAssessmentService },
+  loops: ({ db, clock, config, log }) =>
+    config.DUE_JOB_ENABLED ? [createDueJob(db, { intervalMs: config.DUE_JOB_INTERVAL_MS, soonDays: config.DUE_SOON_DAYS, clock }, log)] : [],
+});

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { goals, mandatoryProcesses, mandatoryWorkingMethods, settings } from '../../db/schema/index.js';
-import { defaultMatrix, type RiskMatrix } from '../risks/risk-matrix.js';
+import { defaultMatrix, type RiskMatrix } from '../risks/index.js';
 
 export type GoalRow = typeof goals.$inferSelect;
 export type MandatoryProcessRow = typeof mandatoryProcesses.$inferSelect & {

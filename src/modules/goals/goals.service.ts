@@ -7,7 +7,7 @@ import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { parseInput, text, uuid, version, year } from '../../lib/validate.js';
-import { matrixProblems, type RiskMatrix } from '../risks/risk-matrix.js';
+import { matrixProblems, type RiskMatrix } from '../risks/index.js';
 import { goalRepository } from './goals.repository.js';
 
 const goalCode = () => z.string().trim().regex(/^\d{1,2}(\.\d{1,2}){0,2}$/, 'a goal code such as 3.5');
@@ -70,7 +70,7 @@ export function createGoalService(db: Db) {
           throw new ConflictError(`Goal ${input.code} of ${input.year} already exists`);
         }
         const row = await goalRepository.insert(tx, { ...input, inriktningsmal: input.inriktningsmal ?? inriktningsmalOf(input.code) });
-        await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: row.id, changes: { after: row } });
+        await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: row.id, namndCode: null, plan: null, entityVersion: row.version, changes: { after: row } });
         return row;
       });
     },
@@ -83,7 +83,7 @@ export function createGoalService(db: Db) {
         if (!before) throw new NotFoundError('Goal', input.id);
         const { id, version: v, ...patch } = input;
         const after = await updateVersioned(tx, goals, 'Goal', id, v, patch);
-        await recordAudit(tx, ctx, { action: 'goal.update', entityType: 'Goal', entityId: id, changes: diff(before, after, ['title', 'inriktningsmal']) });
+        await recordAudit(tx, ctx, { action: 'goal.update', entityType: 'Goal', entityId: id, namndCode: null, plan: null, entityVersion: after.version, changes: diff(before, after, ['title', 'inriktningsmal']) });
         return after;
       });
     },
@@ -97,7 +97,7 @@ export function createGoalService(db: Db) {
         const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(processes).where(eq(processes.goalId, id));
         if (n > 0) throw new AppError('GOAL_IN_USE', `Goal ${before.code} of ${before.year} has ${n} processes under it; move or delete them first`, 409);
         await goalRepository.delete(tx, id);
-        await recordAudit(tx, ctx, { action: 'goal.delete', entityType: 'Goal', entityId: id, changes: { before } });
+        await recordAudit(tx, ctx, { action: 'goal.delete', entityType: 'Goal', entityId: id, namndCode: null, plan: null, entityVersion: before.version, changes: { before } });
         return true;
       });
     },
@@ -136,6 +136,9 @@ export function createGoalService(db: Db) {
           action: before ? 'mandatoryProcess.update' : 'mandatoryProcess.create',
           entityType: 'MandatoryProcess',
           entityId: row.id,
+          namndCode: null,
+          plan: null,
+          entityVersion: row.version,
           changes: { before: before ?? null, after: input },
         });
         return (await goalRepository.mandatoryFor(tx)).find((p) => p.id === row.id)!;
@@ -148,11 +151,12 @@ export function createGoalService(db: Db) {
       requireAdmin(ctx.actor);
       return db.transaction(async (tx) => {
         const before = await goalRepository.defaultMatrix(tx);
-        await tx
+        const [row] = await tx
           .insert(settings)
           .values({ key: 'default_matrix', value: matrix })
-          .onConflictDoUpdate({ target: settings.key, set: { value: matrix, version: sql`${settings.version} + 1`, updatedAt: new Date() } });
-        await recordAudit(tx, ctx, { action: 'matrix.setDefault', entityType: 'Settings', entityId: 'default_matrix', changes: { before: before.matrix, after: matrix } });
+          .onConflictDoUpdate({ target: settings.key, set: { value: matrix, version: sql`${settings.version} + 1`, updatedAt: new Date() } })
+          .returning({ version: settings.version });
+        await recordAudit(tx, ctx, { action: 'matrix.setDefault', entityType: 'Settings', entityId: 'default_matrix', namndCode: null, plan: null, entityVersion: row.version, changes: { before: before.matrix, after: matrix } });
         return matrix;
       });
     },

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../services.js';
 import { requireEdit } from '../../auth/authorize.js';
 import { AppError } from '../../errors.js';
 import { namndCode, parseInput, text, year } from '../../lib/validate.js';
@@ -20,7 +19,8 @@ const query = z.object({
 const FORMATS: Record<string, VorFileFormat> = { 'text/csv': 'csv', [XLSX_CONTENT_TYPE]: 'xlsx' };
 
 /** The REST door for a VoR table file: the body is the file itself, as text/csv or as an .xlsx workbook. */
-export async function importRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export async function importRoutes(app: FastifyInstance) {
+  const services = app.services;
   // Scoped to this plugin: only this route takes raw files.
   app.addContentTypeParser(Object.keys(FORMATS), { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

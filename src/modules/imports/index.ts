@@ -1,7 +1,13 @@
-import type { GraphqlModule } from '../../graphql/module.js';
+// The VoR import (GraphQL rows, REST and CLI files): this module's public face.
+import { defineModule } from '../../lib/app-module.js';
+import { importRoutes } from './imports.routes.js';
 import { importsTypeDefs } from './imports.schema.js';
+import { createVorImportService } from './vor-import.service.js';
 
-export const importsModule: GraphqlModule = {
+export { formatOfFileName, parseVorCsv, parseVorFile } from './vor-file.js';
+
+export const importsModule = defineModule({
+  name: 'imports',
   typeDefs: importsTypeDefs,
   resolvers: {
     Mutation: {
@@ -13,4 +19,6 @@ export const importsModule: GraphqlModule = {
       },
     },
   },
-};
+  services: { imports: ({ db }) => createVorImportService(db) },
+  routes: { plugin: importRoutes },
+});

@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
-import { controlActivities, controls, processes, risks, workingMethods } from '../../db/schema/index.js';
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireApprove, requireEdit } from '../../auth/authorize.js';
 import { AppError, ForbiddenError } from '../../errors.js';
 import { namndCode, parseInput, text, year } from '../../lib/validate.js';
-import { goalRepository } from '../goals/goals.repository.js';
-import { namndRepository } from '../namnder/namnder.repository.js';
-import { PlanNotEditableError, insertPlan } from '../plans/plans.service.js';
-import { planRepository } from '../plans/plans.repository.js';
-import { PlanTree } from '../plans/plan-tree.js';
-import { matchesName, normalizeName, ruleViolations, type RuleViolation } from '../plans/rule-violations.js';
-import { overrideFor } from '../risks/risk-matrix.js';
+import { goalRepository } from '../goals/index.js';
+import { namndRepository } from '../namnder/index.js';
+import { insertPlan, matchesName, normalizeName, PlanNotEditableError, planRepository, PlanTree, ruleViolations, type RuleViolation } from '../plans/index.js';
+import { overrideFor } from '../risks/index.js';
+import { vorRepository as importRepository } from '../vor/index.js';
 import { validateRows, vorRowInput, type RowError } from './vor-import.rows.js';
 
 export const importVorInput = z.object({
@@ -72,15 +69,16 @@ export function createVorImportService(db: Db) {
 
 async function importInTx(tx: Tx, ctx: RequestContext, input: z.infer<typeof importVorInput>, rows: ReturnType<typeof validateRows>['rows']): Promise<ImportReport> {
   const created = { namnd: 0, plan: 0, goals: 0, processes: 0, workingMethods: 0, risks: 0, controls: 0, controlActivities: 0 };
-  const audit = (action: string, entityType: string, entityId: string, after: unknown) =>
-    recordAudit(tx, ctx, { action, entityType, entityId, namndCode: input.namndCode, changes: { after } });
+  // Every row written is audited with its plan, year and version, as a change through GraphQL would be.
+  const audit = (action: string, entityType: string, row: { id: string; version: number }, plan: { id: string; year: number } | null, after: unknown) =>
+    recordAudit(tx, ctx, { action, entityType, entityId: row.id, namndCode: input.namndCode, plan, entityVersion: row.version, changes: { after } });
 
   let namnd = await namndRepository.byCode(tx, input.namndCode);
   if (!namnd) {
     if (!input.namndName) throw new AppError('NOT_FOUND', `Nämnd ${input.namndCode} does not exist: give its name (namndName) to create it (admin only)`, 404);
     if (!ctx.actor.admin) throw new ForbiddenError('Only an admin may create a nämnd');
     namnd = await namndRepository.insert(tx, { code: input.namndCode, name: input.namndName });
-    await audit('namnd.create', 'Namnd', namnd.id, { code: namnd.code, name: namnd.name });
+    await audit('namnd.create', 'Namnd', namnd, null, { code: namnd.code, name: namnd.name });
     created.namnd++;
   }
 
@@ -92,7 +90,7 @@ async function importInTx(tx: Tx, ctx: RequestContext, input: z.infer<typeof imp
   }
   for (const r of missing) {
     const g = await goalRepository.insert(tx, { year: input.year, code: r.goalCode, title: r.goalTitle, inriktningsmal: Number(r.goalCode.split('.')[0]) || null });
-    await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: g.id, changes: { after: g } });
+    await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: g.id, namndCode: null, plan: null, entityVersion: g.version, changes: { after: g } });
     goals.set(g.code, g);
     created.goals++;
   }
@@ -127,33 +125,30 @@ async function importInTx(tx: Tx, ctx: RequestContext, input: z.infer<typeof imp
     const existingMandatory = mp && content.processes.find((p) => p.mandatoryProcessId === mp.id);
     let process = existingMandatory ?? processByKey.get(processKey(goal.id, r.process));
     if (!process) {
-      [process] = await tx.insert(processes).values({ planId, goalId: goal.id, name: r.process, mandatoryProcessId: mp?.id ?? null, sortOrder: processByKey.size }).returning();
+      process = await importRepository.insertProcess(tx, { planId, goalId: goal.id, name: r.process, mandatoryProcessId: mp?.id ?? null, sortOrder: processByKey.size });
       processByKey.set(processKey(goal.id, r.process), process);
-      await audit('process.import', 'Process', process.id, { name: process.name, goalId: goal.id });
+      await audit('process.import', 'Process', process, plan, { name: process.name, goalId: goal.id });
       created.processes++;
     }
     const mwm = mp?.workingMethods.find((w) => matchesName(r.workingMethod, w));
     let wm = (mwm && content.workingMethods.find((w) => w.processId === process!.id && w.mandatoryWorkingMethodId === mwm.id)) || wmByKey.get(`${process.id}|${normalizeName(r.workingMethod)}`);
     if (!wm) {
-      [wm] = await tx.insert(workingMethods).values({ planId, processId: process.id, name: r.workingMethod, mandatoryWorkingMethodId: mwm?.id ?? null, sortOrder: wmByKey.size }).returning();
+      wm = await importRepository.insertWorkingMethod(tx, { planId, processId: process.id, name: r.workingMethod, mandatoryWorkingMethodId: mwm?.id ?? null, sortOrder: wmByKey.size });
       wmByKey.set(`${process.id}|${normalizeName(r.workingMethod)}`, wm);
-      await audit('workingMethod.import', 'WorkingMethod', wm.id, { name: wm.name, processId: process.id });
+      await audit('workingMethod.import', 'WorkingMethod', wm, plan, { name: wm.name, processId: process.id });
       created.workingMethods++;
     }
     const override = overrideFor({ likelihood: r.likelihood, consequence: r.consequence, inIkp: r.ikp }, plan.ikpThreshold);
-    const [risk] = await tx
-      .insert(risks)
-      .values({ planId, workingMethodId: wm.id, nr: r.nr, title: r.title, likelihood: r.likelihood, consequence: r.consequence, ikpOverride: override, ikpMotivation: override ? r.motivation : null })
-      .returning();
-    await audit('risk.import', 'Risk', risk.id, { nr: risk.nr, title: risk.title, likelihood: risk.likelihood, consequence: risk.consequence, ikpOverride: risk.ikpOverride });
+    const risk = await importRepository.insertRisk(tx, { planId, workingMethodId: wm.id, nr: r.nr, title: r.title, likelihood: r.likelihood, consequence: r.consequence, ikpOverride: override, ikpMotivation: override ? r.motivation : null });
+    await audit('risk.import', 'Risk', risk, plan, { nr: risk.nr, title: risk.title, likelihood: risk.likelihood, consequence: risk.consequence, ikpOverride: risk.ikpOverride });
     created.risks++;
     if (r.control) {
-      const [control] = await tx.insert(controls).values({ planId, riskId: risk.id, description: r.control }).returning();
-      await audit('control.import', 'Control', control.id, { description: control.description, riskId: risk.id });
+      const control = await importRepository.insertControl(tx, { planId, riskId: risk.id, description: r.control });
+      await audit('control.import', 'Control', control, plan, { description: control.description, riskId: risk.id });
       created.controls++;
       if (r.activity) {
-        const [activity] = await tx.insert(controlActivities).values({ planId, controlId: control.id, description: r.activity }).returning();
-        await audit('controlActivity.import', 'ControlActivity', activity.id, { description: activity.description, controlId: control.id });
+        const activity = await importRepository.insertControlActivity(tx, { planId, controlId: control.id, description: r.activity });
+        await audit('controlActivity.import', 'ControlActivity', activity, plan, { description: activity.description, controlId: control.id });
         created.controlActivities++;
       }
     }

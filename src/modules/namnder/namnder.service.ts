@@ -62,6 +62,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: row.id,
           namndCode: row.code,
+          plan: null,
           entityVersion: row.version,
           changes: { after: { code: row.code, name: row.name, kind: row.kind, forvaltning: row.forvaltning } },
         });
@@ -82,6 +83,7 @@ export function createNamndService(db: Db) {
           entityType: 'Namnd',
           entityId: id,
           namndCode: after.code,
+          plan: null,
           entityVersion: after.version,
           changes: diff(before, after, AUDITED),
         });

@@ -1,9 +1,22 @@
-import { historyLoader, type GraphqlModule } from '../../graphql/module.js';
-import { plansTypeDefs } from './plans.schema.js';
+// Plans, their VoR tree in memory (PlanTree), the rules R1–R6 and the plan life cycle: this module's public face.
+import { historyLoader } from '../../graphql/module.js';
+import { defineModule } from '../../lib/app-module.js';
+import { createPlanLifecycleService } from './plan-lifecycle.js';
+import { planLifecycleTypeDefs } from './plan-lifecycle.schema.js';
 import { plansResolvers } from './plans.resolvers.js';
+import { plansTypeDefs } from './plans.schema.js';
+import { createPlanService } from './plans.service.js';
 
-export const plansModule: GraphqlModule = {
-  typeDefs: plansTypeDefs,
+export { PlanTree, riskView, type IkpRow, type RiskView } from './plan-tree.js';
+export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
+export { planRepository } from './plans.repository.js';
+export type { ControlActivityRow, ControlRow, GoalRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
+export { matchesName, normalizeName, ruleViolations, type RuleViolation } from './rule-violations.js';
+
+export const plansModule = defineModule({
+  name: 'plans',
+  typeDefs: plansTypeDefs + planLifecycleTypeDefs,
   resolvers: plansResolvers,
   loaders: { Plan: { history: historyLoader('Plan') } },
-};
+  services: { plans: createPlanService, planLifecycle: createPlanLifecycleService },
+});

@@ -1,4 +1,4 @@
-import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, bandOf, deriveRisk, riskValue, type Band, type DerivedRisk, type ScaleValue } from '../risks/risk-matrix.js';
+import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, bandOf, deriveRisk, riskValue, type Band, type DerivedRisk, type ScaleValue } from '../risks/index.js';
 import type {
   ControlActivityRow,
   ControlRow,

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import { ALL } from '../../auth/actor.js';
-import type { RiskFilter } from '../risks/risk-matrix.js';
-import { riskColumnsSql } from '../risks/risks.repository.js';
+import type { RiskFilter } from '../risks/index.js';
+import { riskColumnsSql } from '../risks/index.js';
 import type { DbOrTx } from '../../db/client.js';
-import { controlActivities, controls, goals, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { controlActivities, controls, goals, namnder, planDecisions, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
 
 export type PlanRow = typeof plans.$inferSelect;
 export type PlanWithNamnd = PlanRow & { namndCode: string };
@@ -13,6 +13,10 @@ export type RiskRow = typeof risks.$inferSelect;
 export type ControlRow = typeof controls.$inferSelect;
 export type ControlActivityRow = typeof controlActivities.$inferSelect;
 export type GoalRow = typeof goals.$inferSelect;
+export type PlanDecisionRow = typeof planDecisions.$inferSelect;
+
+/** For the versioned-update and transition helpers, which take the table they write. */
+export const PLANS_TABLE = plans;
 
 export interface PlanContentRows {
   plans: PlanWithNamnd[];
@@ -38,6 +42,22 @@ export const planRepository = {
   },
   byId: (db: DbOrTx, id: string, lock?: 'update' | 'share') => planRepository.find(db, eq(plans.id, id), lock),
   byNamndYear: (db: DbOrTx, code: string, year: number) => planRepository.find(db, and(eq(namnder.code, code), eq(plans.year, year))!),
+
+  /** Plans the actor may read, filtered, keyset-paginated by (year, nämnd code). */
+  page(
+    db: DbOrTx,
+    f: { readable: typeof ALL | string[]; year?: number | null; namndCodes?: string[] | null; status?: string | null; after: { year: number; namndCode: string } | null },
+    limit: number,
+  ): Promise<PlanWithNamnd[]> {
+    const conds: SQL[] = [];
+    if (f.readable !== ALL) conds.push(inArray(namnder.code, f.readable.length ? f.readable : ['']));
+    if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes.map((c) => c.toUpperCase())));
+    if (f.year) conds.push(eq(plans.year, f.year));
+    if (f.status) conds.push(eq(plans.status, f.status as 'DRAFT'));
+    if (f.after) conds.push(or(gt(plans.year, f.after.year), and(eq(plans.year, f.after.year), gt(namnder.code, f.after.namndCode)))!);
+    return planRepository.list(db, and(...conds), limit);
+  },
+  byIds: (db: DbOrTx, ids: readonly string[]) => planRepository.list(db, inArray(plans.id, [...ids]), ids.length),
 
   list(db: DbOrTx, where: SQL | undefined, limit: number): Promise<PlanWithNamnd[]> {
     return db
@@ -83,6 +103,29 @@ export const planRepository = {
     const [row] = await db.insert(plans).values(values).returning();
     return row;
   },
+  async setOrigin(db: DbOrTx, planId: string, originPlanId: string): Promise<void> {
+    await db.update(plans).set({ originPlanId }).where(eq(plans.id, planId));
+  },
+  async insertProcess(db: DbOrTx, values: typeof processes.$inferInsert): Promise<ProcessRow> {
+    const [row] = await db.insert(processes).values(values).returning();
+    return row;
+  },
+  async insertWorkingMethods(db: DbOrTx, values: (typeof workingMethods.$inferInsert)[]): Promise<void> {
+    if (values.length) await db.insert(workingMethods).values(values);
+  },
+
+  async insertDecision(db: DbOrTx, values: typeof planDecisions.$inferInsert): Promise<void> {
+    await db.insert(planDecisions).values(values);
+  },
+  /** Decisions carry a whole snapshot each: loaded only when asked for. */
+  decisionsFor(db: DbOrTx, planIds: readonly string[]): Promise<PlanDecisionRow[]> {
+    return db.select().from(planDecisions).where(inArray(planDecisions.planId, [...planIds])).orderBy(desc(planDecisions.adoptedAt));
+  },
+  /** Plans of a year (one nämnd's, when given), for the rollover. */
+  ofYear(db: DbOrTx, year: number, namndCode?: string | null): Promise<PlanWithNamnd[]> {
+    return planRepository.list(db, and(eq(plans.year, year), namndCode ? eq(namnder.code, namndCode) : undefined), 10_000);
+  },
+  byNamndIdYear: (db: DbOrTx, namndId: string, year: number, lock?: 'update' | 'share') => planRepository.find(db, and(eq(plans.namndId, namndId), eq(plans.year, year))!, lock),
 
   /** A whole plan (or many): a fixed number of statements, whatever the size of the plans. */
   async content(db: DbOrTx, planIds: readonly string[]): Promise<PlanContentRows> {

@@ -1,17 +1,17 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
-import { matchesRiskFilter } from '../risks/risk-matrix.js';
+import { fresh } from '../../graphql/module.js';
+import { matchesRiskFilter } from '../risks/index.js';
 
 type Input = { input: unknown };
 type Page = { first: number; after?: string | null };
 const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.load(p.id);
 
-/** After a write, the request's cached plan must be read again. */
-export function fresh<T extends { planId?: string; id: string }>(ctx: MercuriusContext, row: T, planId = row.planId ?? row.id): T {
-  ctx.loaders.trees.clear(planId);
-  ctx.loaders.plans.clear(planId);
-  return row;
+function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
+  ctx.loaders.followUps.clear(plan.id);
+  ctx.loaders.decisions.clear(plan.id);
+  return fresh(ctx, plan, plan.id);
 }
 
 export const plansResolvers: IResolvers = {
@@ -24,6 +24,9 @@ export const plansResolvers: IResolvers = {
   Mutation: {
     createPlan: async (_r, a: Input, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
     updatePlanSettings: async (_r, a: Input, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
+    adoptPlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
+    reopenPlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),
+    closePlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.close(ctx, a.input)),
   },
   Plan: {
     namnd: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
@@ -34,6 +37,7 @@ export const plansResolvers: IResolvers = {
       const t = await tree(p, ctx);
       return t.risks.filter((r) => matchesRiskFilter(r, a.goalCode ? t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))?.code : null, a));
     },
+    decisions: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.decisions.load(p.id),
     ikp: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).ikp(),
     matrix: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).matrixCells(),
     bandCounts: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).bandCounts(),

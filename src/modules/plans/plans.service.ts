@@ -1,19 +1,17 @@
 import { z } from 'zod';
-import { and, asc, eq, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { goals, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
+import type { DbOrTx } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.js';
-import { ALL } from '../../auth/actor.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
+import type { ServiceDeps } from '../../lib/app-module.js';
 import { namndCode, parseInput, uuid, version, year } from '../../lib/validate.js';
 import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
-import { goalRepository } from '../goals/goals.repository.js';
-import { parseMatrix } from '../goals/goals.service.js';
-import { namndRepository } from '../namnder/namnder.repository.js';
+import { goalRepository, parseMatrix } from '../goals/index.js';
+import { namndRepository } from '../namnder/index.js';
+import type { RiskMatrix } from '../risks/index.js';
 import { PlanTree, riskView } from './plan-tree.js';
-import { planRepository, type PlanWithNamnd } from './plans.repository.js';
+import { planRepository, PLANS_TABLE, type PlanWithNamnd } from './plans.repository.js';
 
 export class PlanNotEditableError extends AppError {
   constructor(plan: { status: string; year: number; namndCode: string }) {
@@ -56,7 +54,7 @@ export const cityRisksFilter = z.object({
 
 const pageInput = z.object({ first: z.number().int().min(1).max(1000), after: z.string().max(200).nullish() });
 
-export function createPlanService(db: Db) {
+export function createPlanService({ db }: ServiceDeps) {
   const service = {
     async get(ctx: RequestContext, code: string, y: number): Promise<PlanWithNamnd | null> {
       const c = parseInput(namndCode(), code, 'namndCode');
@@ -75,17 +73,8 @@ export function createPlanService(db: Db) {
     /** Plans the actor may read, filtered; keyset-paginated by (year, nämnd code). */
     async list(ctx: RequestContext, filter: { year?: number | null; namndCodes?: string[] | null; status?: string | null }, page: { first: number; after?: string | null }) {
       const p = parseInput(pageInput, page, '');
-      const conds: SQL[] = [];
-      const readable = ctx.actor.readable();
-      if (readable !== ALL) conds.push(inArray(namnder.code, readable.length ? readable : ['']));
-      if (filter.namndCodes?.length) conds.push(inArray(namnder.code, filter.namndCodes.map((c) => c.toUpperCase())));
-      if (filter.year) conds.push(eq(plans.year, filter.year));
-      if (filter.status) conds.push(eq(plans.status, filter.status as 'DRAFT'));
-      if (p.after) {
-        const [y, code] = decodeStringCursor(p.after).split('|');
-        conds.push(or(gt(plans.year, Number(y)), and(eq(plans.year, Number(y)), gt(namnder.code, code)))!);
-      }
-      const rows = await planRepository.list(db, and(...conds), p.first + 1);
+      const after = p.after ? decodeStringCursor(p.after).split('|') : null;
+      const rows = await planRepository.page(db, { readable: ctx.actor.readable(), ...filter, after: after ? { year: Number(after[0]), namndCode: after[1] } : null }, p.first + 1);
       const nodes = rows.slice(0, p.first);
       const last = nodes[nodes.length - 1];
       return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(`${last.year}|${last.namndCode}`) : null } };
@@ -94,7 +83,7 @@ export function createPlanService(db: Db) {
     /** Whole plans with derived values, for the GraphQL loaders (batched by plan id). */
     /** Plan rows without their content, for fields that need only the plan itself (e.g. a listed risk's plan). */
     async rowsByIds(planIds: readonly string[]): Promise<(PlanWithNamnd | Error)[]> {
-      const rows = await planRepository.list(db, inArray(plans.id, [...planIds]), planIds.length);
+      const rows = await planRepository.byIds(db, planIds);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return planIds.map((id) => byId.get(id) ?? new NotFoundError('Plan', id));
     },
@@ -124,18 +113,18 @@ export function createPlanService(db: Db) {
       const matrix = input.matrix === undefined ? undefined : parseMatrix(input.matrix, 'input.matrix');
       return db.transaction(async (tx) => {
         const before = await editablePlan(tx, ctx, input.id);
-        const patch: Partial<typeof plans.$inferInsert> = {};
+        const patch: { ikpThreshold?: number; matrix?: RiskMatrix } = {};
         if (input.ikpThreshold !== undefined) patch.ikpThreshold = input.ikpThreshold;
         if (matrix) patch.matrix = matrix;
-        const after = await updateVersioned(tx, plans, 'Plan', input.id, input.version, patch);
+        const after = await updateVersioned(tx, PLANS_TABLE, 'Plan', input.id, input.version, patch);
         await recordAudit(tx, ctx, {
           action: 'plan.updateSettings',
           entityType: 'Plan',
           entityId: after.id,
           namndCode: before.namndCode,
           changes: diff(before, after, ['ikpThreshold', 'matrix']),
+          plan: after,
           entityVersion: after.version,
-          eventData: { planId: after.id, year: after.year },
         });
         return { ...after, namndCode: before.namndCode };
       });
@@ -173,8 +162,8 @@ export async function insertPlan(
     namndCode: namnd.code,
     toState: 'DRAFT',
     changes: { after: { year: plan.year, ikpThreshold: plan.ikpThreshold } },
+    plan,
     entityVersion: plan.version,
-    eventData: { planId: plan.id, year: plan.year },
   });
   return { ...plan, namndCode: namnd.code };
 }
@@ -185,12 +174,11 @@ async function addMandatoryProcesses(tx: DbOrTx, planId: string, y: number) {
     if (!goal) {
       throw new AppError('GOAL_MISSING', `Goal ${mp.goalCode} of ${y} must exist before a plan is created: the mandatory process "${mp.name}" belongs under it`, 409, { goalCode: mp.goalCode, year: y });
     }
-    const [process] = await tx.insert(processes).values({ planId, goalId: goal.id, name: mp.name, mandatoryProcessId: mp.id }).returning();
-    if (mp.workingMethods.length) {
-      await tx.insert(workingMethods).values(
-        mp.workingMethods.map((w, i) => ({ planId, processId: process.id, name: w.name, mandatoryWorkingMethodId: w.id, sortOrder: i })),
-      );
-    }
+    const process = await planRepository.insertProcess(tx, { planId, goalId: goal.id, name: mp.name, mandatoryProcessId: mp.id });
+    await planRepository.insertWorkingMethods(
+      tx,
+      mp.workingMethods.map((w, i) => ({ planId, processId: process.id, name: w.name, mandatoryWorkingMethodId: w.id, sortOrder: i })),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { MandatoryProcessRow } from '../goals/goals.repository.js';
+import type { MandatoryProcessRow } from '../goals/index.js';
 import type { PlanTree } from './plan-tree.js';
 
 export interface RuleViolation {

@@ -1,5 +1,5 @@
-import type { IkpRow } from '../plans/plan-tree.js';
-import { isOpenAction } from '../follow-ups/follow-ups.repository.js';
+import type { IkpRow } from '../plans/index.js';
+import { summarize } from '../follow-ups/index.js';
 import { htmlDocument, text } from './document.js';
 import { html, type SafeHtml } from './html.js';
 import { ACTION_STATUS, ASSESSMENT_LEVEL, FOLLOW_UP_STATUS, OUTCOME, PERIOD, PERIODS, label } from './labels.js';
@@ -32,14 +32,13 @@ export function resultsOf(data: ReportData, row: IkpRow): SafeHtml {
 
 function summary(data: ReportData): SafeHtml {
   const fs = data.rows.followUps;
-  const open = data.rows.actions.filter((a) => isOpenAction(a)).length;
+  const { openActions: open } = summarize(fs, data.rows.actions, data.plan.year, data.today);
   return html`<table class="summary">
 <thead><tr><th>Period</th><th class="num">Uppföljningar</th><th class="num">Rapporterade</th><th class="num">Ingen avvikelse</th><th class="num">Avvikelse</th><th class="num">Ej genomförd</th></tr></thead>
 <tbody>${PERIODS.map((p) => {
-    const ofPeriod = fs.filter((f) => f.period === p);
-    const reported = ofPeriod.filter((f) => f.status === 'REPORTED');
-    const n = (o: string) => reported.filter((f) => f.outcome === o).length;
-    return html`<tr data-period="${p}"><td>${label(PERIOD, p)}</td><td class="num">${ofPeriod.length}</td><td class="num">${reported.length}</td><td class="num">${n('NO_DEVIATION')}</td><td class="num">${n('DEVIATION')}</td><td class="num">${n('NOT_PERFORMED')}</td></tr>`;
+    const s = summarize(fs.filter((f) => f.period === p), [], data.plan.year, data.today);
+    const n = s.reportedOutcomes;
+    return html`<tr data-period="${p}"><td>${label(PERIOD, p)}</td><td class="num">${s.followUps}</td><td class="num">${s.reported}</td><td class="num">${n.NO_DEVIATION}</td><td class="num">${n.DEVIATION}</td><td class="num">${n.NOT_PERFORMED}</td></tr>`;
   })}</tbody>
 </table>
 <p>Öppna åtgärder: <strong class="open-actions">${open}</strong> av ${data.rows.actions.length}.</p>`;

@@ -1,4 +1,4 @@
-import { isOpenAction } from '../follow-ups/follow-ups.repository.js';
+import { isOpenAction } from '../follow-ups/index.js';
 import { htmlDocument, text } from './document.js';
 import { actionItem, resultsOf } from './follow-up-report.js';
 import { html, type SafeHtml } from './html.js';

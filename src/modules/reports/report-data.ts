@@ -1,6 +1,4 @@
-import type { GoalRow, ProcessRow } from '../plans/plans.repository.js';
-import type { IkpRow, PlanTree } from '../plans/plan-tree.js';
-import { matchesName } from '../plans/rule-violations.js';
+import { matchesName, type GoalRow, type IkpRow, type PlanTree, type ProcessRow } from '../plans/index.js';
 import { PERIODS } from './labels.js';
 import type { ActionRow, FollowUpRow, PlanFollowUpRows } from './reports.repository.js';
 
@@ -32,6 +30,8 @@ export class ReportData {
   constructor(
     readonly tree: PlanTree,
     readonly rows: PlanFollowUpRows,
+    /** Today in Stockholm, by the app's clock: what "overdue" is measured against. */
+    readonly today: string,
   ) {
     this.followUpsById = new Map(rows.followUps.map((f) => [f.id, f]));
     const order = (f: FollowUpRow) => PERIODS.indexOf(f.period);

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { NotFoundError } from '../../errors.js';
-import type { PlanService } from '../plans/plans.service.js';
+import type { PlanService } from '../plans/index.js';
+import { today } from '../follow-ups/index.js';
+import type { Clock } from '../../lib/clock.js';
 import { followUpReport } from './follow-up-report.js';
 import { ledningensGenomgangReport } from './ledningens-genomgang-report.js';
 import { ReportData } from './report-data.js';
@@ -10,14 +12,14 @@ import { riskMatrixSvg } from './risk-matrix-svg.js';
 import { vorReport } from './vor-report.js';
 
 /** Documents drawn from a plan's data; read-only, with the same access rule as reading the plan. */
-export function createReportService(db: Db, plans: PlanService) {
+export function createReportService(db: Db, plans: PlanService, clock: Clock) {
   /** The plan and everything around it, in a fixed number of statements; FORBIDDEN before NOT_FOUND, as for the plan itself. */
   async function load(ctx: RequestContext, namndCode: string, year: number): Promise<ReportData> {
     const plan = await plans.get(ctx, namndCode, year);
     if (!plan) throw new NotFoundError('Plan', `${namndCode.toUpperCase()} ${year}`);
     const [[tree], rows] = await Promise.all([plans.trees([plan.id]), reportRepository.followUpRows(db, plan)]);
     if (tree instanceof Error) throw tree;
-    return new ReportData(tree, rows);
+    return new ReportData(tree, rows, today(clock));
   }
 
   return {

@@ -1,4 +1,4 @@
-import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, type Band } from '../risks/risk-matrix.js';
+import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, type Band } from '../risks/index.js';
 import type { MatrixCell, PlanTree } from '../plans/plan-tree.js';
 import { html, type SafeHtml } from './html.js';
 

@@ -1,7 +1,12 @@
-import type { GraphqlModule } from '../../graphql/module.js';
+// The yearly rollover: this module's public face.
+import { defineModule } from '../../lib/app-module.js';
 import { rolloverTypeDefs } from './rollover.schema.js';
+import { createRolloverService } from './rollover.service.js';
 
-export const rolloverModule: GraphqlModule = {
+export { ENTITY_KINDS } from './rollover.service.js';
+
+export const rolloverModule = defineModule({
+  name: 'rollover',
   typeDefs: rolloverTypeDefs,
   resolvers: {
     Mutation: {
@@ -13,4 +18,5 @@ export const rolloverModule: GraphqlModule = {
       },
     },
   },
-};
+  services: { rollover: ({ db }) => createRolloverService(db) },
+});

@@ -1,11 +1,23 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { actions, auditEvents } from '../../db/schema/index.js';
-import { OPEN_ACTION_STATUSES, type ActionRow } from '../follow-ups/follow-ups.repository.js';
+import { actions, auditEvents, controlActivities, controls, processes, risks, workingMethods } from '../../db/schema/index.js';
+
+/** The copies' tables: each level of the tree is inserted in one statement and returns (id, originId). */
+const COPIED = { processes, workingMethods, risks, controls, controlActivities };
+export type CopiedKind = keyof typeof COPIED;
 
 export const rolloverRepository = {
-  openActions(db: DbOrTx, planId: string): Promise<ActionRow[]> {
-    return db.select().from(actions).where(and(eq(actions.planId, planId), inArray(actions.status, [...OPEN_ACTION_STATUSES])));
+  insertCopies(db: DbOrTx, kind: CopiedKind, values: Record<string, unknown>[]): Promise<{ id: string; originId: string | null }[]> {
+    const table = COPIED[kind];
+    return db.insert(table).values(values as never).returning({ id: table.id, originId: table.originId });
+  },
+  /** Links a row the new plan already has (a mandatory process or working method) to the one it continues. */
+  async linkOrigin(db: DbOrTx, kind: 'processes' | 'workingMethods', id: string, originId: string): Promise<void> {
+    const table = COPIED[kind];
+    await db.update(table).set({ originId }).where(eq(table.id, id));
+  },
+  async insertActions(db: DbOrTx, values: (typeof actions.$inferInsert)[]): Promise<void> {
+    if (values.length) await db.insert(actions).values(values);
   },
 
   async carriedOriginActionIds(db: DbOrTx, planId: string): Promise<Set<string>> {

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { actions, controlActivities, controls, namnder, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { namndCode, parseInput, year } from '../../lib/validate.js';
-import { goalRepository } from '../goals/goals.repository.js';
-import { PlanNotEditableError, insertPlan } from '../plans/plans.service.js';
-import { planRepository, type PlanWithNamnd } from '../plans/plans.repository.js';
+import { openActionsOf } from '../follow-ups/index.js';
+import { goalRepository } from '../goals/index.js';
+import { insertPlan, PlanNotEditableError, planRepository, type PlanWithNamnd } from '../plans/index.js';
 import { rolloverRepository } from './rollover.repository.js';
 
 export const rolloverInput = z
@@ -60,9 +58,7 @@ export function createRolloverService(db: Db) {
     async rollover(ctx: RequestContext, raw: unknown): Promise<RolloverReport> {
       const input = parseInput(rolloverInput, raw);
       requireAdmin(ctx.actor);
-      const conds: SQL[] = [eq(plans.year, input.fromYear)];
-      if (input.namndCode) conds.push(eq(namnder.code, input.namndCode));
-      const sources = await planRepository.list(db, and(...conds), 10_000);
+      const sources = await planRepository.ofYear(db, input.fromYear, input.namndCode);
       if (input.namndCode && !sources.length) throw new NotFoundError('Plan', `${input.namndCode} ${input.fromYear}`);
 
       const goals = await db.transaction((tx) => copyGoals(tx, ctx, input.fromYear, input.toYear));
@@ -89,6 +85,10 @@ export function createRolloverService(db: Db) {
           action: 'rollover.run',
           entityType: 'Rollover',
           entityId: `${input.fromYear}-${input.toYear}`,
+          namndCode: null,
+          plan: null,
+          // A run is not a versioned entity.
+          entityVersion: null,
           changes: {
             after: {
               fromYear: input.fromYear,
@@ -111,7 +111,7 @@ async function copyGoals(tx: Tx, ctx: RequestContext, fromYear: number, toYear: 
   if ((await goalRepository.byYear(tx, toYear)).length) return { created: 0, skipped: previous.length };
   for (const g of previous) {
     const row = await goalRepository.insert(tx, { year: toYear, code: g.code, title: g.title, inriktningsmal: g.inriktningsmal });
-    await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: row.id, reason: `rollover from ${fromYear}`, changes: { after: row } });
+    await recordAudit(tx, ctx, { action: 'goal.create', entityType: 'Goal', entityId: row.id, namndCode: null, plan: null, entityVersion: row.version, reason: `rollover from ${fromYear}`, changes: { after: row } });
   }
   return { created: previous.length, skipped: 0 };
 }
@@ -121,12 +121,12 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
   const carriedIds: string[] = [];
   const code = source.namndCode;
 
-  let target = await planRepository.find(tx, and(eq(plans.namndId, source.namndId), eq(plans.year, toYear))!, 'update');
+  let target = await planRepository.byNamndIdYear(tx, source.namndId, toYear, 'update');
   if (target) counts.plan.skipped++;
   else {
     // The nämnd keeps its threshold; the matrix is the city's current default, as for any new plan.
     const created = await insertPlan(tx, ctx, { id: source.namndId, code }, toYear, source.ikpThreshold);
-    await tx.update(plans).set({ originPlanId: source.id }).where(eq(plans.id, created.id));
+    await planRepository.setOrigin(tx, created.id, source.id);
     target = { ...created, originPlanId: source.id };
     counts.plan.created++;
   }
@@ -188,7 +188,6 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
     }
     return map;
   }
-  const returning = { id: processes.id, originId: processes.originId };
 
   // A new plan already holds the mandatory process and its working methods (R5): link them instead of copying.
   const linkedProcesses = new Set<string>();
@@ -197,12 +196,12 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
     src.processes,
     dst.processes,
     (p) => ({ goalId: goalByCode.get(oldGoalCode.get(p.goalId)!)!.id, name: p.name, mandatoryProcessId: p.mandatoryProcessId && mandatoryIds.has(p.mandatoryProcessId) ? p.mandatoryProcessId : null, sortOrder: p.sortOrder }),
-    (v) => tx.insert(processes).values(v as never).returning(returning),
+    (v) => rolloverRepository.insertCopies(tx, 'processes', v),
     async (p) => {
       const twin = p.mandatoryProcessId && dst.processes.find((d) => d.mandatoryProcessId === p.mandatoryProcessId && !d.originId && !linkedProcesses.has(d.id));
       if (!twin) return null;
       linkedProcesses.add(twin.id);
-      await tx.update(processes).set({ originId: p.id }).where(eq(processes.id, twin.id));
+      await rolloverRepository.linkOrigin(tx, 'processes', twin.id, p.id);
       return twin.id;
     },
   );
@@ -218,13 +217,13 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       const mwm = w.mandatoryWorkingMethodId && mandatoryWmIds.has(w.mandatoryWorkingMethodId) ? w.mandatoryWorkingMethodId : null;
       return { processId, name: w.name, mandatoryWorkingMethodId: mwm, sortOrder: w.sortOrder };
     },
-    (v) => tx.insert(workingMethods).values(v as never).returning({ id: workingMethods.id, originId: workingMethods.originId }),
+    (v) => rolloverRepository.insertCopies(tx, 'workingMethods', v),
     async (w) => {
       const processId = processMap.get(w.processId);
       const twin = w.mandatoryWorkingMethodId && dst.workingMethods.find((d) => d.processId === processId && d.mandatoryWorkingMethodId === w.mandatoryWorkingMethodId && !d.originId && !linkedWms.has(d.id));
       if (!twin) return null;
       linkedWms.add(twin.id);
-      await tx.update(workingMethods).set({ originId: w.id }).where(eq(workingMethods.id, twin.id));
+      await rolloverRepository.linkOrigin(tx, 'workingMethods', twin.id, w.id);
       return twin.id;
     },
   );
@@ -258,7 +257,7 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       if (clashes.length) {
         throw new AppError('DUPLICATE_RISK_NUMBER', `${code}: risk number(s) ${clashes.join(', ')} are already taken in the ${toYear} plan by risks that did not come from ${source.year} (R6): renumber them first`, 409, { riskNumbers: clashes });
       }
-      return tx.insert(risks).values(v as never).returning({ id: risks.id, originId: risks.originId });
+      return rolloverRepository.insertCopies(tx, 'risks', v);
     },
   );
 
@@ -270,7 +269,7 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       const riskId = riskMap.get(c.riskId);
       return riskId ? { riskId, description: c.description, sortOrder: c.sortOrder } : null;
     },
-    (v) => tx.insert(controls).values(v as never).returning({ id: controls.id, originId: controls.originId }),
+    (v) => rolloverRepository.insertCopies(tx, 'controls', v),
   );
 
   await carry(
@@ -281,16 +280,17 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       const controlId = controlMap.get(a.controlId);
       return controlId ? { controlId, description: a.description, responsible: a.responsible, periods: a.periods, frequency: a.frequency, sortOrder: a.sortOrder } : null;
     },
-    (v) => tx.insert(controlActivities).values(v as never).returning({ id: controlActivities.id, originId: controlActivities.originId }),
+    (v) => rolloverRepository.insertCopies(tx, 'controlActivities', v),
   );
 
   // Open actions go on in the new year, in the state they are in; done and cancelled ones stay behind.
-  const open = await rolloverRepository.openActions(tx, source.id);
+  const open = await openActionsOf(tx, source.id);
   const alreadyCarried = await rolloverRepository.carriedOriginActionIds(tx, planId);
   const newActions = open.filter((a) => !alreadyCarried.has(a.id) && !earlier.has(a.id));
   counts.actions.skipped += open.length - newActions.length;
   if (newActions.length) {
-    await tx.insert(actions).values(
+    await rolloverRepository.insertActions(
+      tx,
       newActions.map((a) => ({ planId, originActionId: a.id, title: a.title, description: a.description, owner: a.owner, dueDate: a.dueDate, plannedYear: a.plannedYear, tags: a.tags, status: a.status })),
     );
     counts.actions.created += newActions.length;
@@ -307,6 +307,8 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       entityType: 'Plan',
       entityId: planId,
       namndCode: code,
+      plan: { id: planId, year: toYear },
+      entityVersion: target.version,
       reason: `rollover from ${source.year}`,
       changes: { after: { originPlanId: source.id, fromYear: source.year, toYear, counts, carriedIds } },
     });

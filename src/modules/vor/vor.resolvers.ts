@@ -1,8 +1,7 @@
 import type { IResolvers, MercuriusContext } from 'mercurius';
-import type { ControlActivityRow, ControlRow, ProcessRow, RiskRow, WorkingMethodRow } from '../plans/plans.repository.js';
-import type { RiskView } from '../plans/plan-tree.js';
-import { fresh } from '../plans/plans.resolvers.js';
-import { previousRiskValue } from '../risks/risk-matrix.js';
+import { fresh } from '../../graphql/module.js';
+import type { ControlActivityRow, ControlRow, ProcessRow, RiskRow, RiskView, WorkingMethodRow } from '../plans/index.js';
+import { previousRiskValue } from '../risks/index.js';
 
 type Input = { input: unknown };
 type Row = { planId: string };

@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import { and, eq, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
-import { controlActivities, controls, goals, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { vorRepository, type NodeTable, VOR_TABLES } from './vor.repository.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
-import { isScaleValue } from '../risks/risk-matrix.js';
-import { editablePlan } from '../plans/plans.service.js';
-import type { PlanWithNamnd } from '../plans/plans.repository.js';
-
-type NodeTable = PgTable & { id: PgColumn; planId: PgColumn; version: PgColumn; updatedAt: PgColumn };
+import { isScaleValue } from '../risks/index.js';
+import { editablePlan, type PlanWithNamnd } from '../plans/index.js';
 
 const scale = () => z.number().int('a whole number 1–5').min(1, 'between 1 and 5').max(5, 'between 1 and 5').nullable();
 const periods = () => z.array(z.enum(['T1', 'T2', 'VB'])).min(1, 'at least one period').max(3).refine((p) => new Set(p).size === p.length, 'periods must not repeat');
@@ -75,24 +70,24 @@ interface NodeSpec {
 }
 
 const SPECS = {
-  process: { table: processes, entityType: 'Process', fields: ['name', 'goalId', 'sortOrder'] },
-  workingMethod: { table: workingMethods, entityType: 'WorkingMethod', fields: ['name', 'processId', 'sortOrder'] },
-  risk: { table: risks, entityType: 'Risk', fields: ['nr', 'title', 'description', 'likelihood', 'consequence', 'ikpOverride', 'ikpMotivation', 'workingMethodId'] },
-  control: { table: controls, entityType: 'Control', fields: ['description', 'riskId', 'sortOrder'] },
-  controlActivity: { table: controlActivities, entityType: 'ControlActivity', fields: ['description', 'responsible', 'periods', 'frequency', 'controlId', 'sortOrder'] },
+  process: { table: VOR_TABLES.processes, entityType: 'Process', fields: ['name', 'goalId', 'sortOrder'] },
+  workingMethod: { table: VOR_TABLES.workingMethods, entityType: 'WorkingMethod', fields: ['name', 'processId', 'sortOrder'] },
+  risk: { table: VOR_TABLES.risks, entityType: 'Risk', fields: ['nr', 'title', 'description', 'likelihood', 'consequence', 'ikpOverride', 'ikpMotivation', 'workingMethodId'] },
+  control: { table: VOR_TABLES.controls, entityType: 'Control', fields: ['description', 'riskId', 'sortOrder'] },
+  controlActivity: { table: VOR_TABLES.controlActivities, entityType: 'ControlActivity', fields: ['description', 'responsible', 'periods', 'frequency', 'controlId', 'sortOrder'] },
 } satisfies Record<string, NodeSpec>;
 
 type Row = { id: string; planId: string; version: number } & Record<string, unknown>;
 
 async function loadRow(tx: Tx, spec: NodeSpec, id: string): Promise<Row> {
-  const [row] = (await tx.select().from(spec.table as PgTable).where(eq(spec.table.id, id))) as Row[];
+  const row = await vorRepository.node<Row>(tx, spec.table, id);
   if (!row) throw new NotFoundError(spec.entityType, id);
   return row;
 }
 
 /** A parent named in an input must exist and belong to the same plan (moves never cross plans). */
 async function parentIn(tx: Tx, spec: NodeSpec, id: string, plan: PlanWithNamnd, field: string): Promise<Row> {
-  const [row] = (await tx.select().from(spec.table as PgTable).where(eq(spec.table.id, id))) as Row[];
+  const row = await vorRepository.node<Row>(tx, spec.table, id);
   if (!row) throw new ValidationError(`${field}: no ${spec.entityType} ${id}`, [{ path: `input.${field}`, message: `no ${spec.entityType} with this id` }]);
   if (row.planId !== plan.id) {
     throw new ValidationError(`${field} must be in the same plan`, [{ path: `input.${field}`, message: `the ${spec.entityType} belongs to another plan` }]);
@@ -137,8 +132,8 @@ export function createVorService(db: Db) {
         entityId: row.id,
         namndCode: plan.namndCode,
         changes: { after: pick(row, spec.fields) },
+        plan,
         entityVersion: row.version,
-        eventData: { planId: plan.id, year: plan.year },
       });
       return row;
     });
@@ -163,8 +158,8 @@ export function createVorService(db: Db) {
         entityId: id,
         namndCode: plan.namndCode,
         changes: diff(before, after, spec.fields),
+        plan,
         entityVersion: after.version,
-        eventData: { planId: plan.id, year: plan.year },
       });
       return after;
     });
@@ -175,8 +170,7 @@ export function createVorService(db: Db) {
     return db.transaction(async (tx) => {
       const before = await loadRow(tx, spec, input.id);
       const plan = await editablePlan(tx, ctx, before.planId);
-      const deleted = await tx.delete(spec.table).where(and(eq(spec.table.id, input.id), eq(spec.table.version, input.version))).returning({ id: spec.table.id });
-      if (!deleted.length) {
+      if (!(await vorRepository.deleteVersioned(tx, spec.table, input.id, input.version))) {
         throw new ConflictError(`${spec.entityType} ${input.id} was changed by someone else (version ${before.version}); read it again`, { currentVersion: before.version });
       }
       // Children go with their parent (ON DELETE CASCADE); the audit event keeps what was removed.
@@ -185,32 +179,28 @@ export function createVorService(db: Db) {
         entityType: spec.entityType,
         entityId: input.id,
         namndCode: plan.namndCode,
+        plan,
+        entityVersion: before.version,
         changes: { before: pick(before, spec.fields) },
-        eventData: { planId: plan.id, year: plan.year },
       });
       return true;
     });
   }
 
   async function goalOfYear(tx: Tx, goalId: string, plan: PlanWithNamnd) {
-    const [goal] = await tx.select().from(goals).where(eq(goals.id, goalId));
+    const goal = await vorRepository.goal(tx, goalId);
     if (!goal || goal.year !== plan.year) {
       throw new ValidationError('goalId must be a goal of the plan’s year', [{ path: 'input.goalId', message: `no goal of ${plan.year} with this id` }]);
     }
   }
 
-  async function nextRiskNr(tx: Tx, planId: string): Promise<number> {
-    const [{ max }] = await tx.select({ max: sql<number | null>`max(${risks.nr})` }).from(risks).where(eq(risks.planId, planId));
-    return (max ?? 0) + 1;
-  }
 
   return {
     createProcess(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createProcess, raw);
       return create(ctx, SPECS.process, async () => input.planId, async (tx, plan) => {
         await goalOfYear(tx, input.goalId, plan);
-        const [row] = await tx.insert(processes).values({ ...input, planId: plan.id }).returning();
-        return row;
+        return vorRepository.insertProcess(tx, { ...input, planId: plan.id });
       });
     },
     updateProcess(ctx: RequestContext, raw: unknown) {
@@ -224,8 +214,7 @@ export function createVorService(db: Db) {
     createWorkingMethod(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createWorkingMethod, raw);
       return create(ctx, SPECS.workingMethod, async (tx) => (await loadRow(tx, SPECS.process, input.processId)).planId, async (tx, plan) => {
-        const [row] = await tx.insert(workingMethods).values({ ...input, planId: plan.id }).returning();
-        return row;
+        return vorRepository.insertWorkingMethod(tx, { ...input, planId: plan.id });
       });
     },
     updateWorkingMethod(ctx: RequestContext, raw: unknown) {
@@ -241,13 +230,10 @@ export function createVorService(db: Db) {
       const values = { likelihood: input.likelihood ?? null, consequence: input.consequence ?? null, ikpOverride: input.ikpOverride ?? null, ikpMotivation: input.ikpMotivation ?? null };
       checkOverride(values);
       return create(ctx, SPECS.risk, async (tx) => (await loadRow(tx, SPECS.workingMethod, input.workingMethodId)).planId, async (tx, plan) => {
-        const nr = input.nr ?? (await nextRiskNr(tx, plan.id));
+        const nr = input.nr ?? (await vorRepository.nextRiskNr(tx, plan.id));
         try {
           // A savepoint, so that a taken number is reported as such and the outer transaction stays usable.
-          return await tx.transaction(async (sp) => {
-            const [row] = await sp.insert(risks).values({ ...input, ...values, nr, planId: plan.id }).returning();
-            return row;
-          });
+          return await tx.transaction((sp) => vorRepository.insertRisk(sp, { ...input, ...values, nr, planId: plan.id }));
         } catch (err) {
           duplicateNumber(err, nr);
         }
@@ -260,8 +246,7 @@ export function createVorService(db: Db) {
         const touchesIkp = ['likelihood', 'consequence', 'ikpOverride', 'ikpMotivation'].some((k) => k in patch);
         if (touchesIkp) checkOverride({ ...(before as Record<string, unknown>), ...patch } as never);
         if (patch.nr !== undefined && patch.nr !== before.nr) {
-          const [taken] = await tx.select({ id: risks.id }).from(risks).where(and(eq(risks.planId, plan.id), eq(risks.nr, patch.nr as number)));
-          if (taken) duplicateNumber({ code: '23505' }, patch.nr as number);
+          if (await vorRepository.riskNrTaken(tx, plan.id, patch.nr as number)) duplicateNumber({ code: '23505' }, patch.nr as number);
         }
       });
     },
@@ -270,8 +255,7 @@ export function createVorService(db: Db) {
     createControl(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createControl, raw);
       return create(ctx, SPECS.control, async (tx) => (await loadRow(tx, SPECS.risk, input.riskId)).planId, async (tx, plan) => {
-        const [row] = await tx.insert(controls).values({ ...input, planId: plan.id }).returning();
-        return row;
+        return vorRepository.insertControl(tx, { ...input, planId: plan.id });
       });
     },
     updateControl(ctx: RequestContext, raw: unknown) {
@@ -285,8 +269,7 @@ export function createVorService(db: Db) {
     createControlActivity(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createControlActivity, raw);
       return create(ctx, SPECS.controlActivity, async (tx) => (await loadRow(tx, SPECS.control, input.controlId)).planId, async (tx, plan) => {
-        const [row] = await tx.insert(controlActivities).values({ ...input, planId: plan.id }).returning();
-        return row;
+        return vorRepository.insertControlActivity(tx, { ...input, planId: plan.id });
       });
     },
     updateControlActivity(ctx: RequestContext, raw: unknown) {

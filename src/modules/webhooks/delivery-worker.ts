@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { domainEvents, webhooks } from '../../db/schema/index.js';
 import { sequencePending } from '../../events/sequencer.js';
 import { toPublished } from '../../events/events.repository.js';
-import { createLoop, type Loop } from '../../events/loop.js';
+import { createLoop, type Loop } from '../../lib/loop.js';
 import { webhookHeaders } from './signature.js';
 import { webhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
 

@@ -51,9 +51,9 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
   const createInput = z.object({ url: url(policy), secret: secret.nullish(), ...filters, afterPosition: z.number().int().min(0).nullish() });
   const updateInput = z.object({ id: uuid(), version: version(), url: url(policy).optional(), secret: secret.optional(), ...filters, paused: z.boolean().nullish() });
 
-  async function audit(tx: Parameters<Parameters<Db['transaction']>[0]>[0], ctx: RequestContext, action: string, id: string, changes: object) {
+  async function audit(tx: Parameters<Parameters<Db['transaction']>[0]>[0], ctx: RequestContext, action: string, id: string, changes: object, entityVersion: number) {
     // Not published as a domain event: which systems listen is not news for the systems that listen.
-    await recordAudit(tx, ctx, { action, entityType: 'Webhook', entityId: id, changes, publish: false });
+    await recordAudit(tx, ctx, { action, entityType: 'Webhook', entityId: id, namndCode: null, plan: null, entityVersion, changes, publish: false });
   }
 
   return {
@@ -76,7 +76,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
           namndCodes: input.namndCodes ?? [],
           cursorPosition: cursor,
         });
-        await audit(tx, ctx, 'webhook.create', row.id, { after: audited(row) });
+        await audit(tx, ctx, 'webhook.create', row.id, { after: audited(row) }, row.version);
         return { webhook: row, secret: secretValue };
       });
     },
@@ -93,7 +93,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
           ...patch,
           ...(status ? { status, consecutiveFailures: 0 } : {}),
         });
-        await audit(tx, ctx, 'webhook.update', id, { ...diff(audited(before), audited(after), AUDITED), ...(patch.secret ? { secret: { rotated: true } } : {}) });
+        await audit(tx, ctx, 'webhook.update', id, { ...diff(audited(before), audited(after), AUDITED), ...(patch.secret ? { secret: { rotated: true } } : {}) }, after.version);
         return after;
       });
     },
@@ -105,7 +105,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
         const before = await webhooksRepository.byId(tx, id);
         if (!before) throw new NotFoundError('Webhook', id);
         await webhooksRepository.delete(tx, id);
-        await audit(tx, ctx, 'webhook.delete', id, { before: audited(before) });
+        await audit(tx, ctx, 'webhook.delete', id, { before: audited(before) }, before.version);
         return true;
       });
     },
@@ -119,7 +119,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
         if (!before) throw new NotFoundError('Webhook', id);
         const requeued = await webhooksRepository.requeueFailed(tx, id);
         const after = await updateVersioned(tx, webhooks, 'Webhook', id, before.version, { status: 'ACTIVE', consecutiveFailures: 0 });
-        await audit(tx, ctx, 'webhook.resume', id, { status: { before: before.status, after: after.status }, requeued });
+        await audit(tx, ctx, 'webhook.resume', id, { status: { before: before.status, after: after.status }, requeued }, after.version);
         return after;
       });
     },

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../services.js';
-import type { PlanTree } from '../modules/plans/plan-tree.js';
-import type { PlanWithNamnd } from '../modules/plans/plans.repository.js';
+import type { Services } from './services.js';
+import type { PlanTree, PlanWithNamnd } from './modules/index.js';
 
 /**
  * Per-request batching: every plan a query touches is loaded with one fixed set of statements,
@@ -30,8 +29,8 @@ export function createRequestLoaders(services: Services) {
         assessments: rows.assessments.filter((r) => r.planId === id),
       }));
     }),
-    decisions: new DataLoader<string, Awaited<ReturnType<Services['followUps']['decisionsFor']>>>(async (ids) => {
-      const rows = await services.followUps.decisionsFor(ids);
+    decisions: new DataLoader<string, Awaited<ReturnType<Services['planLifecycle']['decisionsFor']>>>(async (ids) => {
+      const rows = await services.planLifecycle.decisionsFor(ids);
       return ids.map((id) => rows.filter((r) => r.planId === id));
     }),
     mandatory: new DataLoader<number, Awaited<ReturnType<Services['goals']['mandatoryProcesses']>>>((years) =>

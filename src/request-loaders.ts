@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Actor } from './auth/actor.js';
 import type { Services } from './services.js';
 import type { PlanTree, PlanWithNamnd } from './modules/index.js';
 
@@ -40,3 +41,13 @@ export function createRequestLoaders(services: Services) {
 }
 
 export type RequestLoaders = ReturnType<typeof createRequestLoaders>;
+
+/** What every resolver is given (the GraphQL plugin builds it per request from app.ts). */
+declare module 'mercurius' {
+  interface MercuriusContext {
+    actor: Actor;
+    requestId: string;
+    services: Services;
+    loaders: RequestLoaders;
+  }
+}

@@ -1,9 +1,7 @@
 import type { Database } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { ServiceDeps, ServiceOptions } from './lib/app-module.js';
-import type { Actor } from './auth/actor.js';
 import { modules } from './modules/index.js';
-import type { RequestLoaders } from './request-loaders.js';
 
 type ModuleList = typeof modules;
 type FactoriesOf<M> = M extends { services?: infer S } ? (S extends Record<string, (deps: ServiceDeps) => unknown> ? S : never) : never;
@@ -26,13 +24,4 @@ export function createServices(database: Database, opts: CreateServicesOptions =
     for (const [name, factory] of Object.entries(m.services ?? {}) as [string, (d: ServiceDeps) => unknown][]) out[name] = factory(deps);
   }
   return out as Services;
-}
-
-declare module 'mercurius' {
-  interface MercuriusContext {
-    actor: Actor;
-    requestId: string;
-    services: Services;
-    loaders: RequestLoaders;
-  }
 }

@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { domainEvents } from '../db/schema/index.js';
 import { ALL } from '../auth/actor.js';
@@ -37,6 +37,10 @@ export interface FeedFilter {
 }
 
 export const eventsRepository = {
+  async byId(db: DbOrTx, id: DomainEventRow['id']): Promise<DomainEventRow | undefined> {
+    const [row] = await db.select().from(domainEvents).where(eq(domainEvents.id, id));
+    return row;
+  },
   async after(db: DbOrTx, after: number, limit: number, filter: FeedFilter): Promise<DomainEventRow[]> {
     const conds: (SQL | undefined)[] = [isNotNull(domainEvents.position), gt(domainEvents.position, after)];
     if (filter.namndCodes !== ALL) {

@@ -1,4 +1,3 @@
-import { actions } from '../../db/schema/index.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
@@ -6,7 +5,7 @@ import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
 import { inputs } from './follow-ups.inputs.js';
-import { followUpRepository } from './follow-ups.repository.js';
+import { FOLLOW_UP_TABLES, followUpRepository } from './follow-ups.repository.js';
 import { planForActions } from './plan-access.js';
 
 type ActionStatus = 'PLANNED' | 'IN_PROGRESS' | 'DONE' | 'CANCELLED';
@@ -25,7 +24,7 @@ export function createActionService({ db }: ServiceDeps) {
       if (!row) throw new NotFoundError('Action', input.id);
       const plan = await planForActions(tx, ctx, row.planId);
       const to = checkTransition(ACTION_MACHINE, 'action', name, row, input.version);
-      const after = await applyTransition(tx, actions, 'Action', row, input.version, to, name === 'cancel' ? { statusReason: input.reason } : {});
+      const after = await applyTransition(tx, FOLLOW_UP_TABLES.actions, 'Action', row, input.version, to, name === 'cancel' ? { statusReason: input.reason } : {});
       await recordAudit(tx, ctx, {
         action: `action.${name}`,
         entityType: 'Action',
@@ -74,7 +73,7 @@ export function createActionService({ db }: ServiceDeps) {
         if (!before) throw new NotFoundError('Action', input.id);
         const plan = await planForActions(tx, ctx, before.planId);
         const { id, version: v, ...patch } = input;
-        const after = await updateVersioned(tx, actions, 'Action', id, v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)));
+        const after = await updateVersioned(tx, FOLLOW_UP_TABLES.actions, 'Action', id, v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)));
         await recordAudit(tx, ctx, {
           action: 'action.update',
           entityType: 'Action',

@@ -1,4 +1,3 @@
-import { assessments } from '../../db/schema/index.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireEdit } from '../../auth/authorize.js';
@@ -6,7 +5,7 @@ import { ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
 import { inputs } from './follow-ups.inputs.js';
-import { followUpRepository } from './follow-ups.repository.js';
+import { FOLLOW_UP_TABLES, followUpRepository } from './follow-ups.repository.js';
 import { planFor, requireAdopted } from './plan-access.js';
 
 /** Bedömning: the yearly assessment of the nämnd's internal control, one per adopted plan. */
@@ -25,7 +24,7 @@ export function createAssessmentService({ db }: ServiceDeps) {
           row = await followUpRepository.insertAssessment(tx, { planId: plan.id, level: input.level, analysis: input.analysis, assessedBy: ctx.actor.sub });
         } else {
           if (!input.version) throw new ValidationError('Revising the assessment needs the version you read', [{ path: 'input.version', message: 'required when an assessment exists' }]);
-          row = await updateVersioned(tx, assessments, 'Assessment', before.id, input.version, { level: input.level, analysis: input.analysis, assessedBy: ctx.actor.sub });
+          row = await updateVersioned(tx, FOLLOW_UP_TABLES.assessments, 'Assessment', before.id, input.version, { level: input.level, analysis: input.analysis, assessedBy: ctx.actor.sub });
         }
         await recordAudit(tx, ctx, {
           action: before ? 'assessment.update' : 'assessment.create',

@@ -23,6 +23,9 @@ export interface PlanFollowUpRows {
   assessments: AssessmentRow[];
 }
 
+/** For the versioned-update and transition helpers, which take the table they write. */
+export const FOLLOW_UP_TABLES = { followUps, actions, assessments };
+
 export const followUpRepository = {
   /** Follow-up data of many plans in three statements. */
   async forPlans(db: DbOrTx, planIds: readonly string[]): Promise<PlanFollowUpRows> {

@@ -5,10 +5,9 @@ import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
-import { followUps } from '../../db/schema/index.js';
 import { isLate, isOverdue, periodDeadlineDate, summarize, today } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
-import { followUpRepository, type ActionRow, type FollowUpRow, type PlanFollowUpRows } from './follow-ups.repository.js';
+import { FOLLOW_UP_TABLES, followUpRepository, type ActionRow, type FollowUpRow, type PlanFollowUpRows } from './follow-ups.repository.js';
 import { planFor, requireAdopted } from './plan-access.js';
 
 type FollowUpStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'REPORTED';
@@ -36,7 +35,7 @@ export function createFollowUpService({ db, clock }: ServiceDeps) {
       requireAdopted(plan, 'A follow-up');
       const to = checkTransition(FOLLOW_UP_MACHINE, 'follow-up', name, row, input.version);
       const patch = patchFor ? await patchFor(tx, row) : {};
-      const after = await applyTransition(tx, followUps, 'FollowUp', row, input.version, to, patch);
+      const after = await applyTransition(tx, FOLLOW_UP_TABLES.followUps, 'FollowUp', row, input.version, to, patch);
       await recordAudit(tx, ctx, {
         action: `followUp.${name}`,
         entityType: 'FollowUp',

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { goals, mandatoryProcesses, mandatoryWorkingMethods, settings } from '../../db/schema/index.js';
+import { goals, mandatoryProcesses, mandatoryWorkingMethods, processes, settings, workingMethods } from '../../db/schema/index.js';
+import { updateVersioned } from '../../db/versioned.js';
 import { defaultMatrix, type RiskMatrix } from '../risks/index.js';
 
 export type GoalRow = typeof goals.$inferSelect;
@@ -25,6 +26,37 @@ export const goalRepository = {
   },
   async insert(db: DbOrTx, values: typeof goals.$inferInsert): Promise<GoalRow> {
     const [row] = await db.insert(goals).values(values).returning();
+    return row;
+  },
+  update: (db: DbOrTx, id: string, version: number, patch: Partial<typeof goals.$inferInsert>) => updateVersioned(db, goals, 'Goal', id, version, patch),
+  async processCount(db: DbOrTx, goalId: string): Promise<number> {
+    const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(processes).where(eq(processes.goalId, goalId));
+    return n;
+  },
+  /** Inserts a mandatory process, or updates the one with this id (a new version). */
+  async saveMandatoryProcess(db: DbOrTx, id: string | null, values: typeof mandatoryProcesses.$inferInsert) {
+    const [row] = id
+      ? await db.update(mandatoryProcesses).set({ ...values, version: sql`${mandatoryProcesses.version} + 1`, updatedAt: new Date() }).where(eq(mandatoryProcesses.id, id)).returning()
+      : await db.insert(mandatoryProcesses).values(values).returning();
+    return row;
+  },
+  async saveMandatoryWorkingMethod(db: DbOrTx, values: typeof mandatoryWorkingMethods.$inferInsert & { aliases: string[]; sortOrder: number }) {
+    await db
+      .insert(mandatoryWorkingMethods)
+      .values(values)
+      .onConflictDoUpdate({ target: [mandatoryWorkingMethods.mandatoryProcessId, mandatoryWorkingMethods.name], set: { aliases: values.aliases, sortOrder: values.sortOrder, updatedAt: new Date() } });
+  },
+  /** Plans keep their working method; it is just no longer a mandatory one. */
+  async dropMandatoryWorkingMethod(db: DbOrTx, id: string): Promise<void> {
+    await db.update(workingMethods).set({ mandatoryWorkingMethodId: null }).where(eq(workingMethods.mandatoryWorkingMethodId, id));
+    await db.delete(mandatoryWorkingMethods).where(eq(mandatoryWorkingMethods.id, id));
+  },
+  async setDefaultMatrix(db: DbOrTx, matrix: RiskMatrix): Promise<{ version: number }> {
+    const [row] = await db
+      .insert(settings)
+      .values({ key: 'default_matrix', value: matrix })
+      .onConflictDoUpdate({ target: settings.key, set: { value: matrix, version: sql`${settings.version} + 1`, updatedAt: new Date() } })
+      .returning({ version: settings.version });
     return row;
   },
   async delete(db: DbOrTx, id: string): Promise<void> {

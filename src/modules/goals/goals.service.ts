@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { goals, mandatoryProcesses, mandatoryWorkingMethods, processes, settings, workingMethods } from '../../db/schema/index.js';
-import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
@@ -82,7 +80,7 @@ export function createGoalService(db: Db) {
         const before = await goalRepository.byId(tx, input.id);
         if (!before) throw new NotFoundError('Goal', input.id);
         const { id, version: v, ...patch } = input;
-        const after = await updateVersioned(tx, goals, 'Goal', id, v, patch);
+        const after = await goalRepository.update(tx, id, v, patch);
         await recordAudit(tx, ctx, { action: 'goal.update', entityType: 'Goal', entityId: id, namndCode: null, plan: null, entityVersion: after.version, changes: diff(before, after, ['title', 'inriktningsmal']) });
         return after;
       });
@@ -94,7 +92,7 @@ export function createGoalService(db: Db) {
       return db.transaction(async (tx) => {
         const before = await goalRepository.byId(tx, id);
         if (!before) throw new NotFoundError('Goal', id);
-        const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(processes).where(eq(processes.goalId, id));
+        const n = await goalRepository.processCount(tx, id);
         if (n > 0) throw new AppError('GOAL_IN_USE', `Goal ${before.code} of ${before.year} has ${n} processes under it; move or delete them first`, 409);
         await goalRepository.delete(tx, id);
         await recordAudit(tx, ctx, { action: 'goal.delete', entityType: 'Goal', entityId: id, namndCode: null, plan: null, entityVersion: before.version, changes: { before } });
@@ -115,22 +113,16 @@ export function createGoalService(db: Db) {
       return db.transaction(async (tx) => {
         const before = (await goalRepository.mandatoryFor(tx)).find((p) => p.name === input.name);
         const values = { name: input.name, aliases: input.aliases, goalCode: input.goalCode, fromYear: input.fromYear, toYear: input.toYear ?? null };
-        const [row] = before
-          ? await tx.update(mandatoryProcesses).set({ ...values, version: sql`${mandatoryProcesses.version} + 1`, updatedAt: new Date() }).where(eq(mandatoryProcesses.id, before.id)).returning()
-          : await tx.insert(mandatoryProcesses).values(values).returning();
+        const row = await goalRepository.saveMandatoryProcess(tx, before?.id ?? null, values);
         // Working methods keep their ids when their name stays, so plans that link to them stay linked.
         const keep = new Set(input.workingMethods.map((w) => w.name));
         for (const old of before?.workingMethods ?? []) {
           if (keep.has(old.name)) continue;
           // Plans keep their working method; it is just no longer a mandatory one.
-          await tx.update(workingMethods).set({ mandatoryWorkingMethodId: null }).where(eq(workingMethods.mandatoryWorkingMethodId, old.id));
-          await tx.delete(mandatoryWorkingMethods).where(eq(mandatoryWorkingMethods.id, old.id));
+          await goalRepository.dropMandatoryWorkingMethod(tx, old.id);
         }
         for (const [i, w] of input.workingMethods.entries()) {
-          await tx
-            .insert(mandatoryWorkingMethods)
-            .values({ mandatoryProcessId: row.id, name: w.name, aliases: w.aliases, sortOrder: i + 1 })
-            .onConflictDoUpdate({ target: [mandatoryWorkingMethods.mandatoryProcessId, mandatoryWorkingMethods.name], set: { aliases: w.aliases, sortOrder: i + 1, updatedAt: new Date() } });
+          await goalRepository.saveMandatoryWorkingMethod(tx, { mandatoryProcessId: row.id, name: w.name, aliases: w.aliases, sortOrder: i + 1 });
         }
         await recordAudit(tx, ctx, {
           action: before ? 'mandatoryProcess.update' : 'mandatoryProcess.create',
@@ -151,11 +143,7 @@ export function createGoalService(db: Db) {
       requireAdmin(ctx.actor);
       return db.transaction(async (tx) => {
         const before = await goalRepository.defaultMatrix(tx);
-        const [row] = await tx
-          .insert(settings)
-          .values({ key: 'default_matrix', value: matrix })
-          .onConflictDoUpdate({ target: settings.key, set: { value: matrix, version: sql`${settings.version} + 1`, updatedAt: new Date() } })
-          .returning({ version: settings.version });
+        const row = await goalRepository.setDefaultMatrix(tx, matrix);
         await recordAudit(tx, ctx, { action: 'matrix.setDefault', entityType: 'Settings', entityId: 'default_matrix', namndCode: null, plan: null, entityVersion: row.version, changes: { before: before.matrix, after: matrix } });
         return matrix;
       });

@@ -2,10 +2,12 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { namnder } from '../../db/schema/index.js';
 import { ALL } from '../../auth/actor.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export type NamndRow = typeof namnder.$inferSelect;
 
 export const namndRepository = {
+  update: (db: DbOrTx, id: string, version: number, patch: Partial<typeof namnder.$inferInsert>) => updateVersioned(db, namnder, 'Nämnd', id, version, patch),
   async list(db: DbOrTx, codes: typeof ALL | string[]): Promise<NamndRow[]> {
     if (codes !== ALL && codes.length === 0) return [];
     const q = db.select().from(namnder);

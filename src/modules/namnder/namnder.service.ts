@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { namnder } from '../../db/schema/index.js';
-import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin, requireRead } from '../../auth/authorize.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -77,7 +75,7 @@ export function createNamndService(db: Db) {
         const [before] = await namndRepository.byIds(tx, [input.id]);
         if (!before) throw new NotFoundError('Nämnd', input.id);
         const { id, version: v, ...patch } = input;
-        const after = await updateVersioned(tx, namnder, 'Nämnd', id, v, patch);
+        const after = await namndRepository.update(tx, id, v, patch);
         await recordAudit(tx, ctx, {
           action: 'namnd.update',
           entityType: 'Namnd',

@@ -7,7 +7,7 @@ import { plansResolvers } from './plans.resolvers.js';
 import { plansTypeDefs } from './plans.schema.js';
 import { createPlanService } from './plans.service.js';
 
-export { PlanTree, riskView, type IkpRow, type RiskView } from './plan-tree.js';
+export { PlanTree, riskView, type IkpRow, type MatrixCell, type RiskView } from './plan-tree.js';
 export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
 export { planRepository } from './plans.repository.js';
 export type { ControlActivityRow, ControlRow, GoalRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';

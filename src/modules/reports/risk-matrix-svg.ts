@@ -1,5 +1,5 @@
 import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS, SCALE, type Band } from '../risks/index.js';
-import type { MatrixCell, PlanTree } from '../plans/plan-tree.js';
+import type { MatrixCell, PlanTree } from '../plans/index.js';
 import { html, type SafeHtml } from './html.js';
 
 // Geometry of the picture (SVG user units ≈ CSS px). Cells are wide enough for the 44 numbers of

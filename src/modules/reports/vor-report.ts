@@ -1,5 +1,4 @@
-import type { RiskView } from '../plans/plan-tree.js';
-import type { WorkingMethodRow } from '../plans/plans.repository.js';
+import type { RiskView, WorkingMethodRow } from '../plans/index.js';
 import { htmlDocument, text } from './document.js';
 import { html, type SafeHtml } from './html.js';
 import { PERIOD, PLAN_STATUS, label } from './labels.js';

@@ -1,10 +1,8 @@
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
-import { domainEvents, webhooks } from '../../db/schema/index.js';
 import { sequencePending } from '../../events/sequencer.js';
-import { toPublished } from '../../events/events.repository.js';
+import { eventsRepository, toPublished } from '../../events/events.repository.js';
 import { createLoop, type Loop } from '../../lib/loop.js';
 import { webhookHeaders } from './signature.js';
 import { webhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
@@ -39,10 +37,7 @@ export function createDeliveryWorker(db: Db, opts: DeliveryWorkerOptions, log: F
   const leaseMs = opts.timeoutMs + 30_000;
 
   async function deliver(c: ClaimedDelivery): Promise<void> {
-    const [[hook], [eventRow]] = await Promise.all([
-      db.select().from(webhooks).where(eq(webhooks.id, c.webhookId)),
-      db.select().from(domainEvents).where(eq(domainEvents.id, c.eventId)),
-    ]);
+    const [hook, eventRow] = await Promise.all([webhooksRepository.byId(db, c.webhookId), eventsRepository.byId(db, c.eventId)]);
     if (!hook || !eventRow) return;
     const event = toPublished(eventRow);
     const body = webhookBody(event);
@@ -80,9 +75,8 @@ export function createDeliveryWorker(db: Db, opts: DeliveryWorkerOptions, log: F
 
   async function tick(): Promise<void> {
     await sequencePending(db);
-    const hooks = await db.select({ id: webhooks.id }).from(webhooks);
-    for (const h of hooks) {
-      while ((await db.transaction((tx) => webhooksRepository.fanOut(tx, h.id))) === 500);
+    for (const id of await webhooksRepository.ids(db)) {
+      while ((await db.transaction((tx) => webhooksRepository.fanOut(tx, id))) === 500);
     }
     // Keep going while there is work: each claim takes only the head of each webhook's queue.
     for (;;) {

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { domainEvents, webhookDeliveries, webhooks } from '../../db/schema/index.js';
 import { rawRows } from '../../db/raw.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -16,6 +17,10 @@ export interface ClaimedDelivery {
 }
 
 export const webhooksRepository = {
+  update: (db: DbOrTx, id: string, version: number, patch: Partial<typeof webhooks.$inferInsert>) => updateVersioned(db, webhooks, 'Webhook', id, version, patch),
+  async ids(db: DbOrTx): Promise<string[]> {
+    return (await db.select({ id: webhooks.id }).from(webhooks)).map((r) => r.id);
+  },
   list(db: DbOrTx): Promise<WebhookRow[]> {
     return db.select().from(webhooks).orderBy(asc(webhooks.createdAt), asc(webhooks.id));
   },

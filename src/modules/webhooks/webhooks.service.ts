@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { webhooks } from '../../db/schema/index.js';
-import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { NotFoundError } from '../../errors.js';
@@ -89,7 +87,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
         if (!before) throw new NotFoundError('Webhook', input.id);
         const { id, version: v, paused, ...patch } = input;
         const status = paused === true ? 'PAUSED' : paused === false && before.status === 'PAUSED' ? 'ACTIVE' : undefined;
-        const after = await updateVersioned(tx, webhooks, 'Webhook', id, v, {
+        const after = await webhooksRepository.update(tx, id, v, {
           ...patch,
           ...(status ? { status, consecutiveFailures: 0 } : {}),
         });
@@ -118,7 +116,7 @@ export function createWebhookService(db: Db, policy: WebhookPolicy) {
         const before = await webhooksRepository.byId(tx, id);
         if (!before) throw new NotFoundError('Webhook', id);
         const requeued = await webhooksRepository.requeueFailed(tx, id);
-        const after = await updateVersioned(tx, webhooks, 'Webhook', id, before.version, { status: 'ACTIVE', consecutiveFailures: 0 });
+        const after = await webhooksRepository.update(tx, id, before.version, { status: 'ACTIVE', consecutiveFailures: 0 });
         await audit(tx, ctx, 'webhook.resume', id, { status: { before: before.status, after: after.status }, requeued }, after.version);
         return after;
       });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';

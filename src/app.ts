@@ -17,6 +17,7 @@ import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
+import auditCheckpointPlugin from './audit/checkpoint.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(importRoutes, { services: app.services });
   await app.register(eventsPlugin, { config });
+  await app.register(auditCheckpointPlugin, { config });
   await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

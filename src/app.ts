@@ -17,6 +17,7 @@ import eventsPlugin from './events/events.plugin.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { modules } from './modules/index.js';
 import { createRequestLoaders } from './request-loaders.js';
+import auditCheckpointPlugin from './audit/checkpoint.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,5 +105,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   for (const m of modules) if (m.routes) await app.register(m.routes.plugin, { config, prefix: m.routes.prefix });
   const loopDeps = { database, db: database.db, clock, options, config, log: app.log };
   await app.register(eventsPlugin, { config, loops: modules.flatMap((m) => m.loops?.(loopDeps) ?? []) });
+  await app.register(auditCheckpointPlugin, { config });
   return app;
 }

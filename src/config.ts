@@ -18,6 +18,11 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    /** The tables' owner, for `npm run db:migrate` and `db:grant` when the service's DATABASE_URL is a least-privilege role. */
+    MIGRATION_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     MIGRATE_ON_START: bool.optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -57,6 +62,19 @@ export const configSchema = z
     LOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
     LOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
     LOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+    // Signed audit checkpoints (README, "Tamper-evident audit trail"): Ed25519 PEM text or a file path.
+    AUDIT_CHECKPOINT_KEY: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_PUBLIC_KEY: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
+    AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  })
+  .refine((c) => !(c.AUDIT_CHECKPOINT_INTERVAL_MS > 0 && !c.AUDIT_CHECKPOINT_DIR), {
+    message: 'AUDIT_CHECKPOINT_DIR is required with AUDIT_CHECKPOINT_INTERVAL_MS',
+    path: ['AUDIT_CHECKPOINT_DIR'],
+  })
+  .refine((c) => c.AUDIT_CHECKPOINT_INTERVAL_MS === 0 || c.AUDIT_CHECKPOINT_INTERVAL_MS >= 1000, {
+    message: 'must be 0 (off) or at least 1000',
+    path: ['AUDIT_CHECKPOINT_INTERVAL_MS'],
   })
   .refine((c) => !(c.JWT_JWKS_URL && !c.JWT_ISSUER), {
     message: 'JWT_ISSUER is required with JWT_JWKS_URL',

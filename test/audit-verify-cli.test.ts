@@ -3,28 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../src/app.js';
 import { createDatabase, type Database } from '../src/db/client.js';
 import { migrateEmbedded } from '../src/db/migrate.js';
-import { gqlOk, testConfig } from './helper.js';
 import { createPostgresDatabase } from './support/postgres.js';
 import { runTs } from './support/child.js';
-
-const CREATE = `mutation($input: CreateNamndInput!) { createNamnd(input: $input) { id version } }`;
-const UPDATE = `mutation($input: UpdateNamndInput!) { updateNamnd(input: $input) { version } }`;
-
-/** Three chains of three events each: created, then renamed twice. */
-async function writeHistory(database: Database) {
-  const app = await buildApp(testConfig(), { database });
-  for (const code of ['N1', 'N2', 'N3']) {
-    const { createNamnd } = await gqlOk(app, CREATE, { input: { code, name: `Nämnd ${code}` } });
-    let version = createNamnd.version;
-    for (const n of [2, 3]) {
-      version = (await gqlOk(app, UPDATE, { input: { id: createNamnd.id, version, name: `Nämnd ${code} v${n}` } })).updateNamnd.version;
-    }
-  }
-  await app.close();
-}
+import { writeHistory } from './support/audit-history.js';
 
 /** What a database superuser could do: switch off the append-only trigger, then alter and delete. */
 async function tamper(database: Database) {

@@ -1,47 +1,57 @@
-import { loadConfig, ConfigError } from '../config.js';
-import { createDatabase } from '../db/client.js';
-import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { createAuditService } from '../audit/audit.service.js';
-import { cliArgs, fail } from './args.js';
+import { compareWithCheckpoint, readCheckpoint, resolveCheckpointPublicKey } from '../audit/checkpoint.js';
+import { cliArgs } from './args.js';
+import { auditCliConfig, openAuditDatabase, orExit2, withAuditDatabase } from './audit-cli.js';
 
-// Recomputes every audit hash chain with the same verify() the GraphQL query uses.
+// Recomputes every audit hash chain with the same verify() the GraphQL query uses; with --checkpoint, also checks
+// that every head a signed checkpoint names is still in its chain.
 // Exit 0: intact. Exit 1: broken (the first broken link of each chain is named). Exit 2/3: could not check.
-const USAGE = 'npm run audit:verify [-- --json]\n  reads DATABASE_URL (PostgreSQL) or DATA_DIR (embedded) like the service';
-const args = cliArgs({ json: { type: 'boolean', default: false } }, USAGE);
+const USAGE =
+  'npm run audit:verify [-- --json] [--checkpoint FILE [--public-key PEM_FILE]]\n' +
+  '  reads DATABASE_URL (PostgreSQL) or DATA_DIR (embedded) like the service; the checkpoint is checked with\n' +
+  '  --public-key, else AUDIT_CHECKPOINT_PUBLIC_KEY, else the public half of AUDIT_CHECKPOINT_KEY';
+const args = cliArgs(
+  { json: { type: 'boolean', default: false }, checkpoint: { type: 'string' }, 'public-key': { type: 'string' } },
+  USAGE,
+);
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message, 2);
-  throw err;
-}
+const config = auditCliConfig();
+const checkpoint = args.checkpoint
+  ? orExit2(() => readCheckpoint(args.checkpoint!, resolveCheckpointPublicKey(config, args['public-key'])))
+  : null;
 
-let database;
-try {
-  database = await createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR, poolMax: 2 });
-} catch (err) {
-  if (err instanceof DataDirLockedError) fail(err.message, 3);
-  fail(`Could not open the database: ${(err as Error).message}`, 2);
-}
+const database = await openAuditDatabase(config);
+const result = await withAuditDatabase(database, 'read the audit trail', async () => {
+  const chains = await createAuditService(database.db).verify(null);
+  if (!checkpoint) return chains;
+  const checkpointBreaks = await compareWithCheckpoint(database.db, checkpoint);
+  return {
+    ...chains,
+    ok: chains.ok && checkpointBreaks.length === 0,
+    checkpoint: { createdAt: checkpoint.createdAt, keyId: checkpoint.keyId, chains: checkpoint.chains.length, breaks: checkpointBreaks },
+  };
+});
 
-let result;
-try {
-  result = await createAuditService(database.db).verify(null);
-} catch (err) {
-  await database.close();
-  fail(`Could not read the audit trail: ${(err as Error).message}`, 2);
-}
-await database.close();
-
+const checkpointBreaks = 'checkpoint' in result ? result.checkpoint.breaks : [];
 if (args.json) {
   console.log(JSON.stringify(result, null, 2));
-} else if (result.ok) {
-  console.log(`Audit trail intact: ${result.chains} chains, ${result.eventsChecked} events checked.`);
 } else {
-  console.log(`Audit trail BROKEN in ${result.breaks.length} of ${result.chains} chains (${result.eventsChecked} events checked):`);
-  for (const b of result.breaks) {
-    console.log(`  ${b.chain}: first broken link at seq ${b.seq}${b.eventId !== null ? ` (event id ${b.eventId})` : ''}: ${b.problem}: ${b.message}`);
+  if (result.breaks.length === 0) {
+    console.log(`Audit trail intact: ${result.chains} chains, ${result.eventsChecked} events checked.`);
+  } else {
+    console.log(`Audit trail BROKEN in ${result.breaks.length} of ${result.chains} chains (${result.eventsChecked} events checked):`);
+    for (const b of result.breaks) {
+      console.log(`  ${b.chain}: first broken link at seq ${b.seq}${b.eventId !== null ? ` (event id ${b.eventId})` : ''}: ${b.problem}: ${b.message}`);
+    }
+  }
+  if ('checkpoint' in result) {
+    const cp = result.checkpoint;
+    if (checkpointBreaks.length === 0) {
+      console.log(`Checkpoint of ${cp.createdAt} (key ${cp.keyId}) matches: ${cp.chains} chain heads found unchanged.`);
+    } else {
+      console.log(`Audit trail TAMPERED: ${checkpointBreaks.length} of ${cp.chains} chain heads of the checkpoint of ${cp.createdAt} (key ${cp.keyId}) are not in the database:`);
+      for (const b of checkpointBreaks) console.log(`  ${b.chain}: seq ${b.seq}${b.eventId !== null ? ` (event id ${b.eventId})` : ''}: ${b.problem}: ${b.message}`);
+    }
   }
 }
 process.exit(result.ok ? 0 : 1);

@@ -7,8 +7,10 @@ import { EXIT_LOCKED } from './cli-context.js';
 
 const config = loadConfig();
 try {
-  if (config.DATABASE_URL) {
-    await migratePostgres(config.DATABASE_URL);
+  // The owner's URL when the service's own DATABASE_URL is a least-privilege role (README, "Running on PostgreSQL").
+  const ownerUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
+  if (ownerUrl) {
+    await migratePostgres(ownerUrl);
     console.log('Migrations applied to PostgreSQL.');
   } else {
     // Embedded mode migrates on start too; this is for preparing a DATA_DIR ahead of time.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { createLoop } from '../events/loop.js';
+import { createLoop } from '../lib/loop.js';
 import { resolveCheckpointKey, writeScheduledCheckpoint } from './checkpoint.js';
 
 /** With AUDIT_CHECKPOINT_INTERVAL_MS, signs every chain head into AUDIT_CHECKPOINT_DIR at start and then on that clock. */

@@ -16,6 +16,7 @@ import securityHeaders from './http/security-headers.js';
 import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
+import { importLimits } from './modules/imports/import-limits.js';
 import eventsPlugin from './events/events.plugin.js';
 
 declare module 'fastify' {
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(graphqlPlugin, { config, services: app.services });
   await app.register(openapiPlugin);
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
-  await app.register(importRoutes, { services: app.services });
+  await app.register(importRoutes, { services: app.services, limits: importLimits(config) });
   await app.register(eventsPlugin, { config });
   await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;

@@ -11,7 +11,8 @@ import { PlanNotEditableError, insertPlan } from '../plans/plans.service.js';
 import { planRepository } from '../plans/plans.repository.js';
 import { PlanTree } from '../plans/plan-tree.js';
 import { matchesName, normalizeName, ruleViolations, type RuleViolation } from '../plans/rule-violations.js';
-import { validateRows, vorRowInput, type RowError } from './vor-import.rows.js';
+import { validateRows, vorRowInput } from './vor-import.rows.js';
+import { ImportInvalidError } from './import-errors.js';
 
 export const importVorInput = z.object({
   namndCode: namndCode(),
@@ -30,12 +31,6 @@ export interface ImportReport {
   planId: string;
   created: { namnd: number; plan: number; goals: number; processes: number; workingMethods: number; risks: number; controls: number; controlActivities: number };
   violations: RuleViolation[];
-}
-
-export class ImportInvalidError extends AppError {
-  constructor(errors: RowError[]) {
-    super('IMPORT_INVALID', `The import was refused and nothing was written: ${errors.length} problem(s), first on line ${errors[0].line} (${errors[0].field}: ${errors[0].message})`, 422, { errors });
-  }
 }
 
 class DryRunRollback extends Error {

@@ -140,7 +140,7 @@ function checkSheet(xml: string, limits: ImportLimits): void {
     if (m[1] === 'row') {
       row = r && /^\d+$/.test(r) ? Number(r) : row + 1;
       column = 0;
-      within(1, row, 'a row');
+      within(1, row, 'the sheet');
       continue;
     }
     const ref = r ? REF.exec(r) : null;

@@ -83,6 +83,12 @@ await t.test('a worker out of memory or time is ended; the service lives on', as
   const late = await post(hasty, workbook(VOR_TABLE));
   t.match(late, { status: 413, body: { code: 'IMPORT_TOO_LARGE', limit: 'IMPORT_TIMEOUT_MS', max: 1 } });
   t.equal(await live(hasty), 200);
+
+  // Imports at once are bounded (at most 4 workers and 8 waiting): the rest are told to come back, nothing fails.
+  const burst = await Promise.all(Array.from({ length: 14 }, () => post(hasty, workbook(VOR_TABLE))));
+  const codes = burst.map((r) => `${r.status} ${r.body.code}`);
+  t.ok(codes.includes('503 SERVICE_UNAVAILABLE'), 'some imports are refused as busy');
+  t.same([...new Set(codes)].sort(), ['413 IMPORT_TOO_LARGE', '503 SERVICE_UNAVAILABLE'], 'every other import ran (and hit its deadline)');
 });
 
 await t.test('CSV: 50 000 bad lines and a 20 000-column header get a short report, not a stack overflow', async (t) => {

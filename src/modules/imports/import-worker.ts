@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../../errors.js';
+import { AppError, ServiceUnavailableError } from '../../errors.js';
 import { ImportTooLargeError } from './import-errors.js';
 import { checkDeclaredSize, type ImportLimits } from './import-limits.js';
 import type { VorFileFormat, VorFileRows } from './vor-file.js';
@@ -10,6 +11,24 @@ const fromSource = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(`./import-worker-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url);
 const SOURCE_BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); })`;
 
+// Workers at once, so the memory imports may take is bounded too (IMPORT_MAX_MEMORY_MB each); a few more wait their
+// turn, and beyond those an import is refused as busy (503, try again) rather than queued without end.
+const MAX_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+const MAX_WAITING = 8;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function acquire(): Promise<void> {
+  if (running < MAX_WORKERS) running++;
+  else if (waiting.length >= MAX_WAITING) throw new ServiceUnavailableError('Other imports are being read; try again shortly');
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+}
+function release(): void {
+  // The slot passes straight to the next in line.
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
+
 type WorkerAnswer = { ok: true; result: VorFileRows } | { ok: false; error: { code: string; message: string; statusCode: number; details?: Record<string, unknown> } };
 
 /**
@@ -19,6 +38,15 @@ type WorkerAnswer = { ok: true; result: VorFileRows } | { ok: false; error: { co
  */
 export async function parseVorFileIsolated(content: Buffer, format: VorFileFormat, limits: ImportLimits): Promise<VorFileRows> {
   if (format === 'xlsx') checkDeclaredSize(content, limits);
+  await acquire();
+  try {
+    return await runWorker(content, format, limits);
+  } finally {
+    release();
+  }
+}
+
+function runWorker(content: Buffer, format: VorFileFormat, limits: ImportLimits): Promise<VorFileRows> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(fromSource ? SOURCE_BOOTSTRAP : ENTRY, {
       eval: fromSource,
@@ -32,8 +60,8 @@ export async function parseVorFileIsolated(content: Buffer, format: VorFileForma
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
-      outcome();
+      // Answer once the worker is gone, so its memory is free before the next one starts.
+      void worker.terminate().finally(outcome);
     };
     const timer = setTimeout(
       () => settle(() => reject(new ImportTooLargeError('IMPORT_TIMEOUT_MS', limits.timeoutMs, `reading it took longer than ${limits.timeoutMs} ms`))),

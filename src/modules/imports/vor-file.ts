@@ -1,4 +1,3 @@
-import { readSheet } from 'read-excel-file/node';
 import { decodeUtf8, parseDelimited, type TableRecord } from './csv.js';
 import { ImportInvalidError, ImportTooLargeError, unreadableWorkbook } from './import-errors.js';
 import { checkWorkbookBounds, type ImportLimits } from './import-limits.js';
@@ -55,6 +54,8 @@ export function parseVorCsv(content: Buffer, limits: ImportLimits): VorFileRows 
 /** The first sheet of a workbook; its row numbers are the lines of the report. */
 export async function parseVorXlsx(content: Buffer, limits: ImportLimits): Promise<VorFileRows> {
   checkWorkbookBounds(content, limits);
+  // Loaded on first use: a worker that reads a CSV file starts without it.
+  const { readSheet } = await import('read-excel-file/node');
   let sheet: unknown[][];
   try {
     sheet = await readSheet(content);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import fastifyAccepts from '@fastify/accepts';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { migrateEmbedded, migratePostgres } from './db/migrate.js';
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     context: (actor, requestId) => ({ actor, requestId, services, loaders: createRequestLoaders(services) }),
   });
   await app.register(openapiPlugin);
+  await app.register(fastifyAccepts);
   for (const m of modules) if (m.routes) await app.register(m.routes.plugin, { config, prefix: m.routes.prefix });
   const loopDeps = { database, db: database.db, clock, options, config, log: app.log };
   await app.register(eventsPlugin, { config, loops: modules.flatMap((m) => m.loops?.(loopDeps) ?? []) });

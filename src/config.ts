@@ -62,6 +62,14 @@ export const configSchema = z
     LOAD_MAX_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
     LOAD_MAX_RSS_BYTES: z.coerce.number().int().min(0).default(0),
     LOAD_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+    // VoR file imports (README, "Importing a VoR table"): a file beyond these is refused with 413 IMPORT_TOO_LARGE.
+    IMPORT_MAX_ROWS: z.coerce.number().int().min(2).default(10_000),
+    IMPORT_MAX_COLUMNS: z.coerce.number().int().min(12).default(100),
+    IMPORT_MAX_CELLS: z.coerce.number().int().min(1).default(200_000),
+    IMPORT_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+    IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(1000).default(10_000),
+    IMPORT_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+    IMPORT_MAX_MEMORY_MB: z.coerce.number().int().min(16).default(256),
     // Signed audit checkpoints (README, "Tamper-evident audit trail"): Ed25519 PEM text or a file path.
     AUDIT_CHECKPOINT_KEY: z.string().min(1).optional(),
     AUDIT_CHECKPOINT_PUBLIC_KEY: z.string().min(1).optional(),

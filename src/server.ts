@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace';
 import { loadConfig, ConfigError } from './config.js';
 import { buildApp } from './app.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
@@ -25,22 +26,13 @@ async function main() {
     throw err;
   }
 
-  // SIGTERM (orchestrator) and SIGINT (Ctrl-C): stop accepting, let in-flight requests finish, close the database.
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      app.log.error('graceful shutdown timed out');
-      process.exit(1);
-    }, 15_000).unref();
+  // SIGTERM (orchestrator) and SIGINT (Ctrl-C): stop accepting, let in-flight requests finish, close the database;
+  // after 15 s, or on a second signal, exit 1. An uncaught error closes the same way, then exits 1.
+  closeWithGrace({ delay: 15_000, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an uncaught error');
+    else app.log.info({ signal }, 'shutting down');
     await app.close();
-    clearTimeout(force);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 
   await app.listen({ port: config.PORT, host: config.HOST });
   app.log.info({ database: app.database.kind }, 'internkontroll-api ready');

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config.js';
 import { Actor } from '../auth/actor.js';
 import { createServices } from '../services.js';
 import { parseVorCsv } from '../modules/imports/index.js';
+import { importLimits } from '../modules/imports/index.js';
 import { openCliDatabase } from './cli-context.js';
 
 // `npm run demo`: the service on a fresh embedded database holding Servicenämnden's real VoR and IKP for 2026.
@@ -41,7 +42,7 @@ if (!(await services.plans.get(ctx, 'SN', 2026))) {
   const vor = JSON.parse(fs.readFileSync(new URL('vor.json', FIXTURES), 'utf8')) as VorJson;
   const existing = new Set((await services.goals.list(2026)).map((g) => g.code));
   for (const g of vor.goals) if (!existing.has(g.code)) await services.goals.create(ctx, { year: 2026, code: g.code, title: g.title });
-  const { rows, lines } = parseVorCsv(fs.readFileSync(new URL('vor.csv', FIXTURES)));
+  const { rows, lines } = parseVorCsv(fs.readFileSync(new URL('vor.csv', FIXTURES)), importLimits(demoConfig));
   // The CSV is the VoR; the IKP's controls and control activities come from the document's extract beside it.
   const controls = new Map(vor.risks.filter((r) => r.kontroll).map((r) => [String(r.nr), r.kontroll!]));
   const withControls = rows.map((r) => ({ ...r, ...controls.get(String(r.nr).trim()) }));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { createServices } from '../services.js';
-import { formatOfFileName, parseVorFile } from '../modules/imports/index.js';
+import { formatOfFileName, importLimits, parseVorFileIsolated } from '../modules/imports/index.js';
 import { cliArgs, fail } from './args.js';
 import { cliContext, failWith, openCliDatabase } from './cli-context.js';
 
@@ -29,7 +29,7 @@ try {
 
 const config = loadConfig();
 // The file is read and checked before the database is opened: a broken file needs no database.
-const parsed = await parseVorFile(content, format).catch(failWith);
+const parsed = await parseVorFileIsolated(content, format, importLimits(config)).catch(failWith);
 const database = await openCliDatabase(config, `import through it: POST /api/v1/imports/vor?namnd=${args.namnd}&year=${args.year} with the file as the body (text/csv or .xlsx).`);
 try {
   const services = createServices(database);

@@ -17,26 +17,11 @@ interface ExportQuery extends ExportFilters {
   cursor?: string;
 }
 
-/** Picks CSV or JSON from an Accept header; JSON when the client does not care, null when it wants neither. */
-export function negotiate(accept: string | undefined): Format | null {
-  if (!accept?.trim()) return 'json';
-  // For each format: the q of the most specific range that matches it (RFC 9110 §12.5.1).
-  const best: Record<Format, { q: number; specificity: number }> = { csv: { q: 0, specificity: -1 }, json: { q: 0, specificity: -1 } };
-  for (const part of accept.split(',')) {
-    const [range, ...params] = part.trim().toLowerCase().split(';').map((s) => s.trim());
-    const qParam = params.find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (!Number.isFinite(q)) continue;
-    const matches: [Format, number][] =
-      range === 'text/csv' ? [['csv', 2]] : range === 'application/json' ? [['json', 2]] : range === 'text/*' ? [['csv', 1]] : range === 'application/*' ? [['json', 1]] : range === '*/*' ? [['json', 0], ['csv', 0]] : [];
-    for (const [format, specificity] of matches) {
-      if (specificity > best[format].specificity) best[format] = { q, specificity };
-    }
-  }
-  const { csv, json } = best;
-  if (csv.q <= 0 && json.q <= 0) return null;
-  if (csv.q !== json.q) return csv.q > json.q ? 'csv' : 'json';
-  return csv.specificity > json.specificity ? 'csv' : 'json';
+/** Picks CSV or JSON by the Accept header (@fastify/accepts); JSON when the client does not care, null when it wants neither. */
+export function negotiate(request: FastifyRequest): Format | null {
+  if (!request.headers.accept?.trim()) return 'json';
+  const type = request.accepts().type(['application/json', 'text/csv']);
+  return type === 'text/csv' ? 'csv' : type === 'application/json' ? 'json' : null;
 }
 
 function nextLinkFor(request: FastifyRequest) {
@@ -137,7 +122,7 @@ export async function exportRoutes(app: FastifyInstance) {
         schemaErrorFormatter: errorFormatter(shapes.negotiated),
       },
       async (request, reply) => {
-        const format = negotiate(request.headers.accept);
+        const format = negotiate(request);
         if (!format) throw new AppError('NOT_ACCEPTABLE', 'Exports are available as text/csv or application/json: set Accept to one of them', 406);
         return send(service, request, reply, name, format, request.query as ExportQuery);
       },

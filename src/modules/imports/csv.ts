@@ -1,3 +1,4 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import type { RowError } from './vor-import.rows.js';
 
 /** One record of a delimited file and the physical line it starts on (a quoted field may span lines). */
@@ -34,73 +35,54 @@ export function decodeUtf8(buf: Buffer): { text: string } | { errors: RowError[]
   }
 }
 
-/** RFC 4180 with a chosen delimiter: quoted fields may hold the delimiter, newlines and doubled quotes; CRLF or LF. */
+// csv-parse's codes in the words of the import report.
+const SYNTAX: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote (a quote inside a field must be doubled: "")',
+};
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * RFC 4180 with a chosen delimiter (csv-parse): quoted fields may hold the delimiter, newlines and doubled quotes;
+ * CRLF or LF; blank lines are no records. A syntax error stops the parse (what follows an unbalanced quote cannot be
+ * read reliably) and is reported with its line and column.
+ */
 export function parseDelimited(text: string, delimiter = ';'): { records: TableRecord[]; errors: RowError[] } {
+  const bytes = Buffer.from(text, 'utf8');
   const records: TableRecord[] = [];
-  const errors: RowError[] = [];
+  // The physical line a record starts on, counted from where the previous record ended (csv-parse's own line count
+  // takes a CRLF inside quotes for two lines).
+  let cursor = 0;
   let line = 1;
-  let recordLine = 1;
-  let cells: string[] = [];
-  let field = '';
-  let i = 0;
-  const endRecord = () => {
-    cells.push(field);
-    // A blank line is no record (files often end with one or two).
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
-    cells = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"' && field === '') {
-      const quoteLine = line;
-      i++;
-      let closed = false;
-      while (i < text.length) {
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
-        }
-        if (text[i] === '\n') line++;
-        field += text[i++];
-      }
-      if (!closed) {
-        errors.push({ line: quoteLine, field: 'file', message: 'a quoted field is never closed' });
-        return { records, errors };
-      }
-      const next = text[i];
-      if (next !== undefined && next !== delimiter && next !== '\n' && !(next === '\r' && text[i + 1] === '\n')) {
-        errors.push({ line, field: 'file', message: `unexpected text after a closing quote (a quote inside a field must be doubled: "")` });
-        // Skip to the end of this record so the rest of the file is still checked.
-        while (i < text.length && text[i] !== '\n') i++;
-        cells = [];
-        field = '';
-        i++;
-        line++;
-        recordLine = line;
-      }
-      continue;
-    }
-    if (c === delimiter) {
-      cells.push(field);
-      field = '';
-      i++;
-    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      endRecord();
-      i += c === '\r' ? 2 : 1;
+  const skipBlankLines = () => {
+    for (;;) {
+      if (bytes[cursor] === LF) cursor += 1;
+      else if (bytes[cursor] === CR && bytes[cursor + 1] === LF) cursor += 2;
+      else return line;
       line++;
-      recordLine = line;
-    } else {
-      field += c;
-      i++;
     }
+  };
+  try {
+    parse(bytes, {
+      delimiter,
+      record_delimiter: ['\r\n', '\n'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (cells, { bytes: end }) => {
+        records.push({ line: skipBlankLines(), cells });
+        for (let i = bytes.indexOf(LF, cursor); i !== -1 && i < end; i = bytes.indexOf(LF, i + 1)) line++;
+        cursor = end;
+        return null;
+      },
+    });
+    return { records, errors: [] };
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const e = err as CsvError & { column?: number | string };
+    const column = typeof e.column === 'number' ? e.column + 1 : undefined;
+    // Reported on the line its record starts on: the line of an unclosed quote, say.
+    return { records: [], errors: [{ line: skipBlankLines(), ...(column ? { column } : {}), field: 'file', message: SYNTAX[e.code] ?? e.message }] };
   }
-  if (field !== '' || cells.length) endRecord();
-  return { records, errors };
 }

@@ -5,6 +5,8 @@ import { importsTypeDefs } from './imports.schema.js';
 import { createVorImportService } from './vor-import.service.js';
 
 export { formatOfFileName, parseVorCsv, parseVorFile } from './vor-file.js';
+export { importLimits } from './import-limits.js';
+export { parseVorFileIsolated } from './import-worker.js';
 
 export const importsModule = defineModule({
   name: 'imports',

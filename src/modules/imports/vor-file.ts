@@ -1,6 +1,6 @@
-import { readSheet } from 'read-excel-file/node';
 import { decodeUtf8, parseDelimited, type TableRecord } from './csv.js';
-import { ImportInvalidError } from './vor-import.service.js';
+import { ImportInvalidError, ImportTooLargeError, unreadableWorkbook } from './import-errors.js';
+import { checkWorkbookBounds, type ImportLimits } from './import-limits.js';
 import { validateRows, type RowError, type VorRowInput } from './vor-import.rows.js';
 
 // The columns of a VoR table file (fixtures/servicenamnden-2026/vor.csv) and the import field each one feeds.
@@ -37,33 +37,37 @@ export function formatOfFileName(name: string): VorFileFormat | null {
   return ext === 'csv' ? 'csv' : ext === 'xlsx' ? 'xlsx' : null;
 }
 
-export async function parseVorFile(content: Buffer, format: VorFileFormat): Promise<VorFileRows> {
-  return format === 'csv' ? parseVorCsv(content) : parseVorXlsx(content);
+/** Parses in the calling thread: a request uses parseVorFileIsolated (import-worker.ts), which runs this in a worker. */
+export async function parseVorFile(content: Buffer, format: VorFileFormat, limits: ImportLimits): Promise<VorFileRows> {
+  return format === 'csv' ? parseVorCsv(content, limits) : parseVorXlsx(content, limits);
 }
 
 /** Semicolon-separated, UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting. */
-export function parseVorCsv(content: Buffer): VorFileRows {
+export function parseVorCsv(content: Buffer, limits: ImportLimits): VorFileRows {
   const decoded = decodeUtf8(content);
   if ('errors' in decoded) throw new ImportInvalidError(decoded.errors);
   const { records, errors } = parseDelimited(decoded.text, ';');
   if (errors.length) throw new ImportInvalidError(errors);
-  return tableToRows(records, 'csv');
+  return tableToRows(records, 'csv', limits);
 }
 
 /** The first sheet of a workbook; its row numbers are the lines of the report. */
-export async function parseVorXlsx(content: Buffer): Promise<VorFileRows> {
+export async function parseVorXlsx(content: Buffer, limits: ImportLimits): Promise<VorFileRows> {
+  checkWorkbookBounds(content, limits);
+  // Loaded on first use: a worker that reads a CSV file starts without it.
+  const { readSheet } = await import('read-excel-file/node');
   let sheet: unknown[][];
   try {
     sheet = await readSheet(content);
   } catch {
-    throw new ImportInvalidError([{ line: 1, field: 'file', message: 'is not a readable .xlsx workbook' }]);
+    throw unreadableWorkbook();
   }
   const records: TableRecord[] = [];
   sheet.forEach((row, i) => {
     const cells = row.map(cellText);
     if (cells.some((c) => c !== '')) records.push({ line: i + 1, cells });
   });
-  return tableToRows(records, 'xlsx');
+  return tableToRows(records, 'xlsx', limits);
 }
 
 function cellText(v: unknown): string {
@@ -73,7 +77,22 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-function tableToRows(records: TableRecord[], format: VorFileFormat): VorFileRows {
+/** The same bounds for a CSV file as for a workbook, checked before any row is validated. */
+function checkTable(records: TableRecord[], limits: ImportLimits): void {
+  let cells = 0;
+  for (const { line, cells: row } of records) {
+    if (line > limits.maxRows) throw new ImportTooLargeError('IMPORT_MAX_ROWS', limits.maxRows, `line ${line} is beyond it`);
+    if (row.length > limits.maxColumns) throw new ImportTooLargeError('IMPORT_MAX_COLUMNS', limits.maxColumns, `line ${line} has ${row.length} fields`);
+    cells += row.length;
+    if (cells > limits.maxCells) throw new ImportTooLargeError('IMPORT_MAX_CELLS', limits.maxCells, `the file has more than ${limits.maxCells} cells`);
+    for (const cell of row) {
+      if (cell.length > limits.maxCellChars) throw new ImportTooLargeError('IMPORT_MAX_CELL_CHARS', limits.maxCellChars, `a cell on line ${line} has ${cell.length} characters`);
+    }
+  }
+}
+
+function tableToRows(records: TableRecord[], format: VorFileFormat, limits: ImportLimits): VorFileRows {
+  checkTable(records, limits);
   const [header, ...body] = records;
   if (!header) throw new ImportInvalidError([{ line: 1, field: 'file', message: `is empty: the first line must be the header ${Object.keys(REQUIRED).join(';')}` }]);
   const errors: RowError[] = [];
@@ -110,7 +129,8 @@ function tableToRows(records: TableRecord[], format: VorFileFormat): VorFileRows
     lines.push(record.line);
   }
   // Check the rows here too, so one report names the misshapen lines and the bad values together.
-  errors.push(...validateRows(rows, 2, lines).errors);
+  // A loop, not push(...spread): tens of thousands of errors as arguments overflow the stack.
+  for (const e of validateRows(rows, 2, lines).errors) errors.push(e);
   if (errors.length) throw new ImportInvalidError(errors.sort((a, b) => a.line - b.line));
   return { rows, lines };
 }

@@ -35,6 +35,8 @@ export interface VorRow {
 
 export interface RowError {
   line: number;
+  /** 1-based, for an error in the file's syntax. */
+  column?: number;
   field: string;
   message: string;
 }
@@ -57,6 +59,7 @@ export function validateRows(rows: VorRowInput[], firstLine = 2, lines?: readonl
   const numbers = new Map<number, number>();
   rows.forEach((raw, i) => {
     const line = lines?.[i] ?? firstLine + i;
+    const before = errors.length;
     const err = (field: string, message: string) => errors.push({ line, field, message });
     // PostgreSQL text cannot hold a NUL character; a file may carry one in any cell (GraphQL refuses it at the door).
     for (const [field, v] of Object.entries(raw)) if (typeof v === 'string' && v.includes('\u0000')) err(field, 'contains a NUL character');
@@ -97,7 +100,7 @@ export function validateRows(rows: VorRowInput[], firstLine = 2, lines?: readonl
     if (!['ja', 'nej', ''].includes(ikpText)) err('ikp', `"${str(raw.ikp)}" must be Ja or Nej`);
     const ikp = ikpText === 'ja';
     if (ikp && !offScale && !(likelihood && consequence)) err('ikp', 'an unassessed risk cannot be in the IKP (R1)');
-    if (typeof nr === 'number' && mal && !errors.some((e) => e.line === line)) {
+    if (typeof nr === 'number' && mal && errors.length === before) {
       out.push({
         line,
         nr,

@@ -9,7 +9,8 @@ import { namndRepository } from '../namnder/index.js';
 import { insertPlan, matchesName, normalizeName, PlanNotEditableError, planRepository, PlanTree, ruleViolations, type RuleViolation } from '../plans/index.js';
 import { overrideFor } from '../risks/index.js';
 import { vorRepository as importRepository } from '../vor/index.js';
-import { validateRows, vorRowInput, type RowError } from './vor-import.rows.js';
+import { validateRows, vorRowInput } from './vor-import.rows.js';
+import { ImportInvalidError } from './import-errors.js';
 
 export const importVorInput = z.object({
   namndCode: namndCode(),
@@ -28,12 +29,6 @@ export interface ImportReport {
   planId: string;
   created: { namnd: number; plan: number; goals: number; processes: number; workingMethods: number; risks: number; controls: number; controlActivities: number };
   violations: RuleViolation[];
-}
-
-export class ImportInvalidError extends AppError {
-  constructor(errors: RowError[]) {
-    super('IMPORT_INVALID', `The import was refused and nothing was written: ${errors.length} problem(s), first on line ${errors[0].line} (${errors[0].field}: ${errors[0].message})`, 422, { errors });
-  }
 }
 
 class DryRunRollback extends Error {

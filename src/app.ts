@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import type { Config } from './config.js';
+import { trustProxy, type Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { migrateEmbedded, migratePostgres } from './db/migrate.js';
 import { resolveJwtKeys } from './auth/keys.js';
@@ -17,6 +17,7 @@ import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
+import { webhookDeps } from './modules/webhooks/webhook-deps.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,14 +69,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
     },
-    trustProxy: true,
+    // X-Forwarded-* only from the configured proxies (README, "Behind a load balancer"): otherwise any caller could
+    // choose its own address (and so its own rate-limit quota) and host.
+    trustProxy: trustProxy(config.TRUST_PROXY),
   });
 
   app.decorate('database', database);
-  app.decorate(
-    'services',
-    createServices(database.db, { allowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production' }),
-  );
+  const webhooks = webhookDeps(config);
+  app.decorate('services', createServices(database.db, webhooks));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -93,7 +94,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(openapiPlugin);
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(importRoutes, { services: app.services });
-  await app.register(eventsPlugin, { config });
+  await app.register(eventsPlugin, { config, webhooks });
   await app.register(reportRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

@@ -8,10 +8,16 @@ import { createVorImportService } from './modules/imports/vor-import.service.js'
 import { createFollowUpService } from './modules/follow-ups/follow-ups.service.js';
 import { createRolloverService } from './modules/rollover/rollover.service.js';
 import { createEventsService } from './events/events.service.js';
-import { createWebhookService, type WebhookPolicy } from './modules/webhooks/webhooks.service.js';
+import { createWebhookService } from './modules/webhooks/webhooks.service.js';
+import { createDestinationCheck } from './modules/webhooks/destination.js';
+import { noSecretKeys } from './modules/webhooks/secret-box.js';
+import type { WebhookDeps } from './modules/webhooks/webhook-deps.js';
+
+// Tools without a configuration of webhooks (CLIs) get the strictest destinations and no secret keys.
+const noWebhooks: WebhookDeps = { destination: createDestinationCheck({ allowHttp: false, allowCidrs: [] }), secrets: noSecretKeys };
 
 /** Every service, built once per app over one database; the GraphQL and REST doors both call these. */
-export function createServices(db: Db, webhookPolicy: WebhookPolicy = { allowHttp: false }) {
+export function createServices(db: Db, webhooks: WebhookDeps = noWebhooks) {
   return {
     audit: createAuditService(db),
     namnder: createNamndService(db),
@@ -22,7 +28,7 @@ export function createServices(db: Db, webhookPolicy: WebhookPolicy = { allowHtt
     followUps: createFollowUpService(db),
     rollover: createRolloverService(db),
     events: createEventsService(db),
-    webhooks: createWebhookService(db, webhookPolicy),
+    webhooks: createWebhookService(db, webhooks),
   };
 }
 

@@ -7,13 +7,15 @@ import { createRelay } from './relay.js';
 import { createDueJob } from './due-job.js';
 import { DOMAIN_EVENTS_TOPIC } from './events.resolvers.js';
 import { createDeliveryWorker } from '../modules/webhooks/delivery-worker.js';
+import type { WebhookDeps } from '../modules/webhooks/webhook-deps.js';
 
 export interface EventsPluginOptions {
   config: Config;
+  webhooks: WebhookDeps;
 }
 
 /** The REST feed, and the background loops that carry outbox events out: webhooks, subscriptions, due dates. */
-async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOptions) {
+async function eventsPlugin(app: FastifyInstance, { config, webhooks }: EventsPluginOptions) {
   app.get('/api/v1/events', async (request) => {
     const q = request.query as Record<string, string | undefined>;
     return app.services.events.feed(
@@ -50,6 +52,7 @@ async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOption
           maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
           failingAfter: config.WEBHOOK_FAILING_AFTER,
           batch: config.WEBHOOK_BATCH,
+          ...webhooks,
         },
         app.log,
       ),
@@ -62,6 +65,10 @@ async function eventsPlugin(app: FastifyInstance, { config }: EventsPluginOption
   // Nothing touches the database before the app is ready (building an app, e.g. to print the schema, stays
   // offline). The first runs then deliver whatever a crash before start-up left pending.
   app.addHook('onReady', async () => {
+    if (config.WEBHOOKS_ENABLED) {
+      const sealed = await app.services.webhooks.sealStoredSecrets();
+      if (sealed) app.log.info({ sealed }, 'webhook secrets sealed with the current key');
+    }
     if (!loops.length) return;
     const subscriptions = loops.find((l) => l.name === 'subscriptions');
     // The relay must know where "now" is before anything is published.

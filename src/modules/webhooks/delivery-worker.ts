@@ -76,8 +76,9 @@ export function createDeliveryWorker(db: Db, opts: DeliveryWorkerOptions, log: F
     const msgId = `evt_${event.position}`;
     let statusCode: number | null = null;
     let error: string;
+    let secret: string | null = null;
     try {
-      const secret = opts.secrets.open(hook.id, hook.secret);
+      secret = opts.secrets.open(hook.id, hook.secret);
       statusCode = await post(hook.url, webhookHeaders(secret, msgId, Math.floor(Date.now() / 1000), body), body, opts.timeoutMs, opts.destination);
       if (statusCode >= 200 && statusCode < 300) {
         await webhooksRepository.succeeded(db, c, statusCode);
@@ -86,7 +87,9 @@ export function createDeliveryWorker(db: Db, opts: DeliveryWorkerOptions, log: F
       error = `HTTP ${statusCode}`;
     } catch (err) {
       // Only a short, fixed description: no receiver's body, and no error code that would tell which ports answer.
-      error = err instanceof DestinationRefusedError ? err.message : ['TimeoutError', 'AbortError'].includes((err as Error).name) ? 'timeout' : 'network error';
+      if (secret === null) error = 'secret cannot be opened with WEBHOOK_SECRET_KEYS';
+      else if (err instanceof DestinationRefusedError) error = err.message;
+      else error = ['TimeoutError', 'AbortError'].includes((err as Error).name) ? 'timeout' : 'network error';
     }
     const giveUp = c.attempts >= opts.maxAttempts;
     const retryInMs = giveUp ? null : backoffDelay(c.attempts, opts.backoffMs, opts.backoffMaxMs);

@@ -4,6 +4,7 @@
  *
  *   npm run bench -- [--embedded] [--duration 10] [--connections 10] [--seed 1] [--only W1,W3] [--cpu-prof] [--regenerate]
  */
+import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -122,7 +123,7 @@ async function startServer(name: 'S' | 'L' | 'P', dbUrl: string, extraEnv: Recor
     argv = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', 'src/server.ts'];
     Object.assign(env, { JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', GRAPHIQL: 'false' });
     if (EMB) Object.assign(env, { DATA_DIR, NODE_ENV: 'development', DATABASE_URL: '' });
-    else Object.assign(env, { DATABASE_URL: dbUrl, NODE_ENV: 'production' });
+    else Object.assign(env, { DATABASE_URL: dbUrl, NODE_ENV: 'production', WEBHOOK_SECRET_KEYS: `bench:${crypto.randomBytes(32).toString('base64')}` });
   } else if (name === 'L') {
     argv = ['--import', 'tsx', 'bench/limit-server.ts'];
     env.DATABASE_URL = dbUrl;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyAccepts from '@fastify/accepts';
-import type { Config } from './config.js';
+import { trustProxy, type Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { migrateEmbedded, migratePostgres } from './db/migrate.js';
 import { resolveJwtKeys } from './auth/keys.js';
@@ -72,17 +72,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
     },
-    trustProxy: true,
+    // X-Forwarded-* only from the configured proxies (README, "Behind a load balancer"): otherwise any caller could
+    // choose its own address (and so its own rate-limit quota) and host.
+    trustProxy: trustProxy(config.TRUST_PROXY),
   });
 
   app.decorate('database', database);
   const clock = opts.clock ?? systemClock;
   const options = {
-    webhookAllowHttp: config.WEBHOOK_ALLOW_HTTP ?? config.NODE_ENV !== 'production',
     // At most half the pool streams exports, so other requests always get a connection.
     exportSlots: Math.max(1, Math.floor(config.DB_POOL_MAX / 2)),
   };
-  app.decorate('services', createServices(database, { ...options, clock }));
+  app.decorate('services', createServices(database, { ...options, clock, config }));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -41,6 +42,18 @@ export const configSchema = z
     RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CORS_ORIGINS: z.string().optional(),
+    /** Which proxies' X-Forwarded-* headers to believe: off by default; `true`, a hop count, or addresses/CIDRs. */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .refine((v) => trustProxy(v) !== undefined, 'must be true, false, a hop count, or comma-separated addresses/CIDRs')
+      .optional(),
+    /** Absolute URL the service is reached at; links in responses are built from it, never from request headers. */
+    PUBLIC_BASE_URL: z
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u) && !new URL(u).search && !new URL(u).hash, 'must be an http(s) URL without query or fragment')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     // Events (README, "Events for other systems"). Loops are woken by LISTEN/NOTIFY; the intervals are the fallback polls.
     WEBHOOKS_ENABLED: bool.default(true),
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(5000),
@@ -51,6 +64,18 @@ export const configSchema = z
     WEBHOOK_FAILING_AFTER: z.coerce.number().int().min(1).default(3),
     WEBHOOK_BATCH: z.coerce.number().int().min(1).max(100).default(10),
     WEBHOOK_ALLOW_HTTP: bool.optional(),
+    /** Internal destinations webhooks may reach anyway (comma-separated CIDRs or addresses); empty by default. */
+    WEBHOOK_ALLOW_CIDRS: z
+      .string()
+      .refine((v) => listOf(v).every(isCidrOrAddress), 'must be comma-separated addresses or CIDRs such as 10.1.2.0/24')
+      .optional(),
+    /** `keyId:base64key,…` (32-byte AES keys): the first encrypts webhook secrets, every one decrypts. */
+    WEBHOOK_SECRET_KEYS: z
+      .string()
+      .refine((v) => listOf(v).length > 0 && listOf(v).every((k) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?$/.test(k)), {
+        message: 'must be comma-separated keyId:base64key entries, each key 32 random bytes in base64',
+      })
+      .optional(),
     SUBSCRIPTIONS_ENABLED: bool.default(true),
     SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(10).default(2000),
     DUE_JOB_ENABLED: bool.default(true),
@@ -88,6 +113,10 @@ export const configSchema = z
     message: 'JWT_ISSUER is required with JWT_JWKS_URL',
     path: ['JWT_ISSUER'],
   })
+  .refine((c) => c.NODE_ENV !== 'production' || !(c.JWT_PUBLIC_KEY || c.JWT_JWKS_URL) || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
+    message: 'JWT_ISSUER and JWT_AUDIENCE are both required in production with JWT_PUBLIC_KEY or JWT_JWKS_URL',
+    path: ['JWT_AUDIENCE'],
+  })
   .refine((c) => !c.CORS_ORIGINS || corsOrigins(c.CORS_ORIGINS).every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
     message: 'must be a comma-separated list of origins such as https://app.stockholm.se (scheme and host, no path)',
     path: ['CORS_ORIGINS'],
@@ -112,12 +141,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** CORS_ORIGINS as a list; empty means no cross-origin caller is allowed. */
-export function corsOrigins(value: string | undefined): string[] {
+/** A comma-separated setting as a list of its non-empty, trimmed entries. */
+export function listOf(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+}
+
+/** CORS_ORIGINS as a list; empty means no cross-origin caller is allowed. */
+export const corsOrigins = listOf;
+
+function isCidrOrAddress(v: string): boolean {
+  const [address, bits, ...rest] = v.split('/');
+  if (rest.length || !isIP(address)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy`: false when unset, else true, n hops (nearest first), or addresses/CIDRs. */
+export function trustProxy(value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) | undefined {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return (_address, hop) => hop < Number(value);
+  const list = listOf(value);
+  return list.length && list.every(isCidrOrAddress) ? list : undefined;
 }
 
 export const isProduction = (c: Config) => c.NODE_ENV === 'production';

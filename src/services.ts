@@ -1,3 +1,4 @@
+import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { ServiceDeps, ServiceOptions } from './lib/app-module.js';
@@ -13,12 +14,14 @@ export type Services = { [K in keyof AllFactories]: AllFactories[K] extends (dep
 
 export interface CreateServicesOptions extends ServiceOptions {
   clock?: Clock;
+  /** The app's configuration; tools without one (CLIs) get the strictest webhook rules. */
+  config?: Config;
 }
 
 /** Every service, built once per app over one database and one clock; the GraphQL, REST and CLI doors all call these. */
 export function createServices(database: Database, opts: CreateServicesOptions = {}): Services {
-  const { clock = systemClock, ...options } = opts;
-  const deps: ServiceDeps = { database, db: database.db, clock, options };
+  const { clock = systemClock, config, ...options } = opts;
+  const deps: ServiceDeps = { database, db: database.db, clock, options, config };
   const out: Record<string, unknown> = {};
   for (const m of modules) {
     for (const [name, factory] of Object.entries(m.services ?? {}) as [string, (d: ServiceDeps) => unknown][]) out[name] = factory(deps);

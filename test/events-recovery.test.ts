@@ -3,6 +3,7 @@ import { buildApp } from '../src/app.js';
 import { createDatabase } from '../src/db/client.js';
 import { createDeliveryWorker } from '../src/modules/webhooks/delivery-worker.js';
 import { generateSecret } from '../src/modules/webhooks/signature.js';
+import { webhookDeps } from '../src/modules/webhooks/webhook-deps.js';
 import { createTestDatabase, gqlOk, testConfig } from './helper.js';
 import { eventually, startWebhookReceiver } from './webhook-receiver.js';
 
@@ -44,7 +45,7 @@ t.test('two workers on one database never deliver one event twice, nor at the sa
   // A second replica: its own connection pool on PostgreSQL; on PGlite the same in-process database.
   const other = tdb.url ? await createDatabase({ databaseUrl: tdb.url, poolMax: 4 }) : tdb.database;
   if (tdb.url) t.teardown(() => other.close());
-  const opts = { pollMs: 60_000, timeoutMs: 5000, backoffMs: 5, backoffMaxMs: 20, maxAttempts: 5, failingAfter: 3, batch: 2 };
+  const opts = { pollMs: 60_000, timeoutMs: 5000, backoffMs: 5, backoffMaxMs: 20, maxAttempts: 5, failingAfter: 3, batch: 2, ...webhookDeps(testConfig()) };
   const w1 = createDeliveryWorker(tdb.database.db, opts, app.log);
   const w2 = createDeliveryWorker(other.db, opts, app.log);
   t.teardown(() => Promise.all([w1.stop(), w2.stop()]));

@@ -11,6 +11,7 @@ import { createDatabase, type Database } from '../src/db/client.js';
 import { migrateEmbedded, migratePostgres } from '../src/db/migrate.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+export const TEST_WEBHOOK_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 type Teardown = { teardown(fn: () => unknown): void };
 
@@ -66,6 +67,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_MAX: '100000',
     // A busy test machine stalls the event loop (PGlite starting up): shedding load then would fail unrelated tests.
     LOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    // The tests' webhook receivers listen on 127.0.0.1, which production refuses; one key, so apps built on one
+    // database (a restart) open each other's sealed secrets.
+    WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+    WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_KEYS,
     ...overrides,
   });
 }

@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Verifies an `Authorization` value outside a request (WebSocket connection_init); same rules as requests. */
-    verifyAuthorization(authorization: unknown): Promise<Actor>;
+    verifyAuthorization(authorization: unknown): Promise<{ actor: Actor; expiresAt: number }>;
   }
   interface FastifyContextConfig {
     /** Route needs no token (health checks, API documentation). */
@@ -35,19 +35,19 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     algorithms: keys.mode === 'secret' ? ['HS256', 'HS384', 'HS512'] : ASYMMETRIC,
     allowedIss: config.JWT_ISSUER,
     allowedAud: config.JWT_AUDIENCE,
-    requiredClaims: ['exp', 'sub'],
+    // A configured issuer or audience is a required claim: fast-jwt checks allowedIss/allowedAud only when present.
+    requiredClaims: ['exp', 'sub', ...(config.JWT_ISSUER ? ['iss'] : []), ...(config.JWT_AUDIENCE ? ['aud'] : [])],
   };
 
   let verifyKey: string | ((decoded: { header: { kid?: string; alg?: string } }) => Promise<string>);
   if (keys.mode === 'jwks') {
     const url = new URL(keys.jwksUrl);
-    const getJwks = buildGetJwks({ jwksPath: url.pathname, max: 100, ttl: 10 * 60_000 });
-    verifyKey = (decoded) => getJwks.getPublicKey({ kid: decoded.header.kid, alg: decoded.header.alg, domain: url.origin });
+    const getKey = jwksKeys(url);
+    verifyKey = (decoded) => getKey(decoded.header.kid, decoded.header.alg);
     // The key is fetched from the configured issuer only, never from a URL the token names.
     await app.register(fastifyJwt, {
       decode: { complete: true },
-      secret: (_req: FastifyRequest, token: { header: { kid?: string; alg?: string } }) =>
-        getJwks.getPublicKey({ kid: token.header.kid, alg: token.header.alg, domain: url.origin }),
+      secret: (_req: FastifyRequest, token: { header: { kid?: string; alg?: string } }) => getKey(token.header.kid, token.header.alg),
       verify,
     } as never);
   } else if (keys.mode === 'public-key') {
@@ -71,7 +71,8 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
       throw new UnauthenticatedError(expired ? 'The token has expired' : 'The token is not valid');
     }
     if (typeof p.sub !== 'string' || !p.sub) throw new UnauthenticatedError('The token has no subject');
-    return new Actor(p.sub, rolesFromClaim(p[config.JWT_ROLES_CLAIM]));
+    // `exp` is a required claim, so the verifier has checked it is a number.
+    return { actor: new Actor(p.sub, rolesFromClaim(p[config.JWT_ROLES_CLAIM])), expiresAt: Number(p.exp) * 1000 };
   });
 
   app.decorateRequest('actor', null as unknown as Actor);
@@ -85,6 +86,37 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     if (request.actor) return;
     await authenticate(request, config.JWT_ROLES_CLAIM);
   });
+}
+
+/**
+ * Keys from the issuer's JWKS (cached by get-jwks). A kid the set lacks is remembered as unknown for a while, and
+ * the set is fetched for new kids at most once per interval, so tokens with random kids cannot make the service
+ * hammer the identity provider.
+ */
+export function jwksKeys(url: URL, opts: { unknownTtlMs?: number; minFetchIntervalMs?: number; maxUnknown?: number } = {}) {
+  const { unknownTtlMs = 5 * 60_000, minFetchIntervalMs = 10_000, maxUnknown = 1000 } = opts;
+  const getJwks = buildGetJwks({ jwksPath: url.pathname, max: 100, ttl: 10 * 60_000 });
+  const known = new Set<string>();
+  const unknown = new Map<string, number>();
+  let lastFetch = -Infinity;
+  return async (kid: string | undefined, alg: string | undefined): Promise<string> => {
+    const id = `${kid ?? ''} ${alg ?? ''}`;
+    const now = Date.now();
+    if (!known.has(id)) {
+      if ((unknown.get(id) ?? -Infinity) > now || now - lastFetch < minFetchIntervalMs) throw new Error('unknown key id');
+      lastFetch = now;
+    }
+    try {
+      const key = await getJwks.getPublicKey({ kid, alg, domain: url.origin });
+      known.add(id);
+      return key;
+    } catch (err) {
+      known.delete(id);
+      if (unknown.size >= maxUnknown) unknown.delete(unknown.keys().next().value!);
+      unknown.set(id, now + unknownTtlMs);
+      throw err;
+    }
+  };
 }
 
 export async function authenticate(request: FastifyRequest, rolesClaim: string): Promise<Actor> {

@@ -23,10 +23,15 @@ export function resolveJwtKeys(config: Config): JwtKeys {
 }
 
 export function dataDirSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
+  return dataDirFile(dataDir, 'jwt-secret', () => crypto.randomBytes(48).toString('base64url'));
+}
+
+/** A secret kept in DATA_DIR: created once (only by the first of racing processes), readable by the owner only. */
+export function dataDirFile(dataDir: string, name: string, create: () => string): string {
+  const file = path.join(dataDir, name);
   fs.mkdirSync(dataDir, { recursive: true });
   try {
-    fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    fs.writeFileSync(file, create(), { flag: 'wx', mode: 0o600 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }

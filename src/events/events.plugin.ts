@@ -43,6 +43,10 @@ async function eventsPlugin(app: FastifyInstance, { config, loops: moduleLoops }
   // Nothing touches the database before the app is ready (building an app, e.g. to print the schema, stays
   // offline). The first runs then deliver whatever a crash before start-up left pending.
   app.addHook('onReady', async () => {
+    if (config.WEBHOOKS_ENABLED) {
+      const sealed = await app.services.webhooks.sealStoredSecrets();
+      if (sealed) app.log.info({ sealed }, 'webhook secrets sealed with the current key');
+    }
     if (!loops.length) return;
     const subscriptions = loops.find((l) => l.name === 'subscriptions');
     // The relay must know where "now" is before anything is published.

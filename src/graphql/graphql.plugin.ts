@@ -11,6 +11,7 @@ import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
 import { checkBatchSize, checkQueryCost, maxAliasesRule } from './limits.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
+import { closeOnTokenExpiry } from './subscription-expiry.js';
 
 /** The schema the modules make together, in their order (the printed schema is a committed contract). */
 export function fullTypeDefs(modules: readonly GraphqlModule[]): string[] {
@@ -63,11 +64,13 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
     subscription: config.SUBSCRIPTIONS_ENABLED
       ? {
           // The token travels in connection_init ({ authorization: "Bearer …" }); a bad one is refused at connect.
+          // The socket, so that the connection can be closed when its token expires (preSubscriptionExecution below).
+          context: (socket: unknown) => ({ socket }),
           onConnect: async (data: { payload?: Record<string, unknown> }) => {
             try {
-              const actor = await app.verifyAuthorization(data.payload?.authorization ?? data.payload?.Authorization);
+              const { actor, expiresAt } = await app.verifyAuthorization(data.payload?.authorization ?? data.payload?.Authorization);
               const { loaders: _perRequest, ...ctx } = context(actor, crypto.randomUUID());
-              return ctx;
+              return { ...ctx, tokenExpiresAt: expiresAt };
             } catch {
               return false;
             }
@@ -94,6 +97,12 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
   });
 
   // Cost depends on the variables (`first: $n`), so it is checked per request, not cached with the validation.
+  if (config.SUBSCRIPTIONS_ENABLED) {
+    app.graphql.addHook('preSubscriptionExecution', async (_schema, _document, ctx) => {
+      const { socket, tokenExpiresAt } = ctx as unknown as { socket: Parameters<typeof closeOnTokenExpiry>[0]; tokenExpiresAt: number };
+      closeOnTokenExpiry(socket, tokenExpiresAt);
+    });
+  }
   app.graphql.addHook('preExecution', async (schema, document, _ctx, variables) => {
     checkQueryCost(schema, document, variables as Record<string, unknown> | undefined, config.GRAPHQL_MAX_COST);
     checkNoNulBytes(document, variables as Record<string, unknown> | undefined);

@@ -7,8 +7,6 @@ import type { Loop } from './loop.js';
 
 /** How the app is composed, beyond the database: the door-independent settings services need. */
 export interface ServiceOptions {
-  /** Webhook URLs may be plain http (development). */
-  webhookAllowHttp?: boolean;
   /** At most this many exports stream at once (half the pool, so other requests always get a connection). */
   exportSlots?: number;
   /** How long an export waits for a free slot before EXPORTS_BUSY. */
@@ -21,6 +19,8 @@ export interface ServiceDeps {
   db: Db;
   clock: Clock;
   options: ServiceOptions;
+  /** The app's configuration; absent for tools that build services without one (CLIs). */
+  config?: Config;
 }
 
 export interface LoopDeps extends ServiceDeps {

@@ -48,7 +48,7 @@ export const deliveryStatus = pgEnum('webhook_delivery_status', ['PENDING', 'SUC
 export const webhooks = pgTable('webhooks', {
   id: id(),
   url: text('url').notNull(),
-  /** `whsec_<base64>`; needed in clear to sign, so it is never returned after creation. */
+  /** The `whsec_` secret sealed with WEBHOOK_SECRET_KEYS (`enc:v1:…`, see secret-box.ts); never returned after creation. */
   secret: text('secret').notNull(),
   eventTypes: text('event_types').array().notNull().default([]),
   namndCodes: text('namnd_codes').array().notNull().default([]),

@@ -1,10 +1,14 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { sequencePending } from '../../events/sequencer.js';
 import { eventsRepository, toPublished } from '../../events/events.repository.js';
 import { createLoop, type Loop } from '../../lib/loop.js';
 import { webhookHeaders } from './signature.js';
+import { DestinationRefusedError, type DestinationCheck } from './destination.js';
+import type { SecretBox } from './secret-box.js';
 import { webhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
 
 export interface DeliveryWorkerOptions {
@@ -15,6 +19,29 @@ export interface DeliveryWorkerOptions {
   maxAttempts: number;
   failingAfter: number;
   batch: number;
+  destination: DestinationCheck;
+  secrets: SecretBox;
+}
+
+/**
+ * One POST, answered with its status code. Redirects are not followed (a redirect could point a signed event
+ * anywhere); the connection goes only to an address the destination check allows, judged after DNS in `lookup`
+ * (the address actually connected to, so a name cannot resolve differently between check and use).
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, destination: DestinationCheck): Promise<number> {
+  const u = new URL(url);
+  if (!destination.literalAllowed(u)) return Promise.reject(new DestinationRefusedError());
+  const client = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(u, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: destination.lookup, signal: AbortSignal.timeout(timeoutMs) });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      // The receiver's body is not ours to read or store.
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.end(body);
+  });
 }
 
 /** Exponential backoff after the n-th failed attempt: base, 2·base, 4·base, … capped. */
@@ -44,26 +71,20 @@ export function createDeliveryWorker(db: Db, opts: DeliveryWorkerOptions, log: F
     const msgId = `evt_${event.position}`;
     let statusCode: number | null = null;
     let error: string;
+    let secret: string | null = null;
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        headers: webhookHeaders(hook.secret, msgId, Math.floor(Date.now() / 1000), body),
-        body,
-        // A redirect could point a signed event anywhere; receivers must answer at the registered URL.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(opts.timeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status >= 200 && res.status < 300) {
-        await webhooksRepository.succeeded(db, c, res.status);
+      secret = opts.secrets.open(hook.id, hook.secret);
+      statusCode = await post(hook.url, webhookHeaders(secret, msgId, Math.floor(Date.now() / 1000), body), body, opts.timeoutMs, opts.destination);
+      if (statusCode >= 200 && statusCode < 300) {
+        await webhooksRepository.succeeded(db, c, statusCode);
         return;
       }
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${statusCode}`;
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      // Only a short, fixed description: a receiver's response body is not ours to store.
-      error = e.name === 'TimeoutError' ? 'timeout' : `network error${e.cause?.code ? ` ${e.cause.code}` : ''}`;
+      // Only a short, fixed description: no receiver's body, and no error code that would tell which ports answer.
+      if (secret === null) error = 'secret cannot be opened with WEBHOOK_SECRET_KEYS';
+      else if (err instanceof DestinationRefusedError) error = err.message;
+      else error = ['TimeoutError', 'AbortError'].includes((err as Error).name) ? 'timeout' : 'network error';
     }
     const giveUp = c.attempts >= opts.maxAttempts;
     const retryInMs = giveUp ? null : backoffDelay(c.attempts, opts.backoffMs, opts.backoffMaxMs);

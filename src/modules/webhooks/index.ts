@@ -4,12 +4,13 @@ import { createDeliveryWorker } from './delivery-worker.js';
 import { webhooksResolvers } from './webhooks.resolvers.js';
 import { webhooksTypeDefs } from './webhooks.schema.js';
 import { createWebhookService } from './webhooks.service.js';
+import { noWebhooks, webhookDeps } from './webhook-deps.js';
 
 export const webhooksModule = defineModule({
   name: 'webhooks',
   typeDefs: webhooksTypeDefs,
   resolvers: webhooksResolvers,
-  services: { webhooks: ({ db, options }) => createWebhookService(db, { allowHttp: options.webhookAllowHttp ?? false }) },
+  services: { webhooks: ({ db, config }) => createWebhookService(db, config ? webhookDeps(config) : noWebhooks) },
   loops: ({ db, config, log }) =>
     config.WEBHOOKS_ENABLED
       ? [
@@ -23,6 +24,7 @@ export const webhooksModule = defineModule({
               maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
               failingAfter: config.WEBHOOK_FAILING_AFTER,
               batch: config.WEBHOOK_BATCH,
+              ...webhookDeps(config),
             },
             log,
           ),

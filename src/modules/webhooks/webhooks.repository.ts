@@ -25,6 +25,13 @@ export const webhooksRepository = {
     return db.select().from(webhooks).orderBy(asc(webhooks.createdAt), asc(webhooks.id));
   },
 
+  secrets(db: DbOrTx): Promise<{ id: string; secret: string }[]> {
+    return db.select({ id: webhooks.id, secret: webhooks.secret }).from(webhooks);
+  },
+  /** Only if unchanged meanwhile (another replica, a rotation by an admin). */
+  async replaceSecret(db: DbOrTx, id: string, stored: string, sealed: string): Promise<void> {
+    await db.update(webhooks).set({ secret: sealed }).where(and(eq(webhooks.id, id), eq(webhooks.secret, stored)));
+  },
   async byId(db: DbOrTx, id: string): Promise<WebhookRow | undefined> {
     const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
     return row;

@@ -91,7 +91,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
   await app.register(openapiPlugin);
-  await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
+  await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX, publicBaseUrl: config.PUBLIC_BASE_URL });
   await app.register(importRoutes, { services: app.services });
   await app.register(eventsPlugin, { config });
   await app.register(reportRoutes, { prefix: '/api/v1/reports' });

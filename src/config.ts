@@ -36,6 +36,8 @@ export const configSchema = z
     RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     CORS_ORIGINS: z.string().optional(),
+    /** The API's public origin (and path prefix), e.g. https://internkontroll.stockholm.se: links in responses start with it. */
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     // Events (README, "Events for other systems"). Loops are woken by LISTEN/NOTIFY; the intervals are the fallback polls.
     WEBHOOKS_ENABLED: bool.default(true),
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(5000),

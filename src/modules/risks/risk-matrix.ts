@@ -127,3 +127,9 @@ export function deriveRisk(r: RiskValues, plan: { ikpThreshold: number; matrix: 
   }
   return { assessed: true, rv, band, inIkp: aboveThreshold, ikpBasis: 'THRESHOLD', overrideEffective: false, motivationMissing: false };
 }
+
+/** A band's rank in its matrix: bands are listed from the lowest to the highest, 1 = lowest. */
+export function bandOrder(matrix: RiskMatrix, band: Band): number | null {
+  const i = matrix.bands.findIndex((b) => b.key === band.key);
+  return i < 0 ? null : i + 1;
+}

@@ -14,6 +14,12 @@ const { app, database } = await buildTestApp(t);
 const db = database.db;
 const plan = await seedPlan(db, smallVor('SN', 2026));
 await seedPlan(db, smallVor('KS', 2026));
+// Seeded plans are adopted: start from a draft so that the edits are allowed (adopt and reopen are steps too).
+await gql(app, `mutation($i: ReasonInput!) { reopenPlan(input: $i) { id } }`, {
+  i: { id: plan.planId, version: (await rawRows<{ version: number }>(db, sql`select version from plans where id = ${plan.planId}`))[0].version, reason: 'Ändring' },
+});
+let changedRows = 0;
+let deletedRows = 0;
 
 type Row = Record<string, unknown>;
 const auth = { authorization: `Bearer ${token('admin')}` };
@@ -110,9 +116,12 @@ t.test('previous export + changed rows − deletions = a fresh export, for every
         await tick();
         const window = `&updatedSince=${since}&updatedBefore=${before}`;
         const deletions = await exportOf('deletions', window);
+        deletedRows += deletions.length;
         for (const name of DATA) {
           const model = byKey(name, previous.get(name)!);
-          for (const r of await exportOf(name, window)) model.set(keyOf(DATASETS[name], r), r);
+          const changed = await exportOf(name, window);
+          if (name !== 'audit-events') changedRows += changed.length;
+          for (const r of changed) model.set(keyOf(DATASETS[name], r), r);
           for (const d of deletions) if (d.dataset === name) model.delete(d.row_id as string);
           const fresh = byKey(name, await exportOf(name));
           const sorted = (m: Map<string, Row>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -120,8 +129,9 @@ t.test('previous export + changed rows − deletions = a fresh export, for every
         }
       },
     ),
-    { numRuns: 5, seed: 15 },
+    { numRuns: 4, seed: 15 },
   );
-  // The runs changed something: the property was not checked on a frozen database.
-  t.ok(Number((await one(sql`select count(*) as n from export_deletions`)).n) > 0 || (await planVersion()).version > 1);
+  // The runs changed and deleted rows: the property was not checked on a frozen database.
+  t.ok(changedRows > 0, `${changedRows} changed rows`);
+  t.ok(deletedRows > 0, `${deletedRows} deleted rows`);
 });

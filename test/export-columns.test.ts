@@ -1,5 +1,6 @@
 import t from 'tap';
 import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { buildTestApp, token } from './helper.js';
 import { csvRecords } from './csv-parse.js';
 import { seedPlan, servicenamndenVor } from './fixtures/seed-plan.js';
@@ -14,6 +15,9 @@ delete contract.$comment;
 
 const { app, database } = await buildTestApp(t);
 await seedPlan(database.db, servicenamndenVor());
+// The bridge and deletions datasets need a row to check: tags on the actions, one control activity deleted.
+await database.db.execute(sql`update actions set tags = '{a,b}'`);
+await database.db.execute(sql`delete from control_activities where id = (select min(id::text)::uuid from control_activities)`);
 const auth = { authorization: `Bearer ${token('admin')}` };
 
 t.test('the contract covers every dataset, and every contract dataset is served', async (t) => {
@@ -25,6 +29,8 @@ t.test('the risks contract is the agreed column list', async (t) => {
     'risk_id', 'plan_id', 'namnd_code', 'year', 'goal_code', 'process', 'working_method', 'nr', 'title', 'likelihood',
     'likelihood_label', 'consequence', 'consequence_label', 'rv', 'band', 'band_label', 'band_color', 'in_ikp',
     'ikp_basis', 'ikp_motivation', 'updated_at',
+  // Appended by issue 15 (star-schema keys, band order, the partition date).
+  'created_at', 'working_method_id', 'process_id', 'goal_id', 'band_order',
   ]);
 });
 

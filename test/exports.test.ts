@@ -63,6 +63,8 @@ const RISK_COLUMNS = [
   'risk_id', 'plan_id', 'namnd_code', 'year', 'goal_code', 'process', 'working_method', 'nr', 'title', 'likelihood',
   'likelihood_label', 'consequence', 'consequence_label', 'rv', 'band', 'band_label', 'band_color', 'in_ikp', 'ikp_basis',
   'ikp_motivation', 'updated_at',
+  // Appended by issue 15 (star-schema keys, band order, the partition date).
+  'created_at', 'working_method_id', 'process_id', 'goal_id', 'band_order',
 ];
 
 t.test('every dataset as CSV and as JSON: same rows, same columns, one row per entity', async (t) => {
@@ -228,7 +230,7 @@ t.test('JSON paging: top and an opaque cursor walk every row once, in a stable o
   t.same(rows.map((r) => r.risk_id), everything, 'same rows, same order');
 
   const first = await jsonOf('/api/v1/exports/risks.json?top=7&namnd=SN&year=2026');
-  const next = new URL(first.nextLink!);
+  const next = new URL(first.nextLink!, 'http://relative.invalid');
   t.equal(next.pathname, '/api/v1/exports/risks.json');
   t.same([next.searchParams.get('top'), next.searchParams.getAll('namnd'), next.searchParams.get('year')], ['7', ['SN'], '2026'], 'nextLink keeps the filters');
   t.notMatch(next.searchParams.get('cursor')!, /[0-9a-f]{8}-[0-9a-f]{4}/, 'the cursor is opaque');
@@ -296,7 +298,7 @@ t.test('bad parameters: 400 problem+json naming the parameter and why', async (t
   t.match(unknown.fields[0].message, /unknown parameter.*year, namnd, updatedSince/);
   // A cursor from another export is refused, not silently applied.
   const controlsPage = await jsonOf('/api/v1/exports/controls.json?top=1');
-  const cursor = new URL(controlsPage.nextLink!).searchParams.get('cursor')!;
+  const cursor = new URL(controlsPage.nextLink!, 'http://relative.invalid').searchParams.get('cursor')!;
   const wrong = await get(`/api/v1/exports/risks.json?cursor=${cursor}`);
   t.equal(wrong.statusCode, 400);
   t.equal(wrong.json().fields[0].path, 'cursor');

@@ -26,7 +26,7 @@ t.test('the document describes every export in both formats, with its row schema
     }
   }
   const risks = doc.paths['/api/v1/exports/risks.json'].get;
-  t.same(risks.parameters.map((p: { name: string }) => p.name), ['year', 'namnd', 'updatedSince', 'updatedBefore', 'top', 'cursor']);
+  t.same(risks.parameters.map((p: { name: string }) => p.name), ['year', 'namnd', 'updatedSince', 'updatedBefore', 'createdSince', 'createdBefore', 'top', 'cursor']);
   t.equal(risks.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/RisksExportPage');
   const row = doc.components.schemas.RisksExportRow;
   t.equal(Object.keys(row.properties)[0], 'risk_id');

@@ -39,6 +39,8 @@ export function registerErrorHandler(app: FastifyInstance) {
     }
     if (status >= 500 && app) request.log.warn({ err, code }, 'request failed');
     if (status === 503) reply.header('retry-after', '5');
+    // RFC 6750 §3: a 401 names the scheme the client must use.
+    if (status === 401) reply.header('www-authenticate', 'Bearer');
 
     if (request.url.startsWith('/graphql')) {
       return reply.status(status).type('application/json').send({ data: null, errors: [{ message, extensions: { code, ...details } }] });

@@ -37,6 +37,7 @@ export const followUps = pgTable(
     unique('follow_ups_activity_period_unique').on(t.controlActivityId, t.period),
     index('follow_ups_plan_idx').on(t.planId),
     index('follow_ups_updated_idx').on(t.updatedAt),
+    index('follow_ups_created_idx').on(t.createdAt),
   ],
 );
 
@@ -61,7 +62,7 @@ export const actions = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId), index('actions_updated_idx').on(t.updatedAt)],
+  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId), index('actions_updated_idx').on(t.updatedAt), index('actions_created_idx').on(t.createdAt)],
 );
 
 /** Bedömning av nämndens interna kontroll. */

@@ -5,3 +5,4 @@ export * from './vor.js';
 export * from './follow-up.js';
 export * from './audit.js';
 export * from './events.js';
+export * from './exports.js';

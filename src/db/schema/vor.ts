@@ -24,7 +24,7 @@ export const processes = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('processes_plan_idx').on(t.planId), index('processes_updated_idx').on(t.updatedAt)],
+  (t) => [index('processes_plan_idx').on(t.planId), index('processes_updated_idx').on(t.updatedAt), index('processes_created_idx').on(t.createdAt)],
 );
 
 export const workingMethods = pgTable(
@@ -44,7 +44,7 @@ export const workingMethods = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('working_methods_plan_idx').on(t.planId), index('working_methods_process_idx').on(t.processId), index('working_methods_updated_idx').on(t.updatedAt)],
+  (t) => [index('working_methods_plan_idx').on(t.planId), index('working_methods_process_idx').on(t.processId), index('working_methods_updated_idx').on(t.updatedAt), index('working_methods_created_idx').on(t.createdAt)],
 );
 
 export const risks = pgTable(
@@ -76,6 +76,9 @@ export const risks = pgTable(
     index('risks_working_method_idx').on(t.workingMethodId),
     // Exports filter on updated_at (Power BI incremental refresh).
     index('risks_updated_idx').on(t.updatedAt),
+    index('risks_created_idx').on(t.createdAt),
+    // The risk-matrix-cells export's change time per plan is one index lookup.
+    index('risks_plan_updated_idx').on(t.planId, t.updatedAt),
   ],
 );
 
@@ -96,7 +99,7 @@ export const controls = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('controls_plan_idx').on(t.planId), index('controls_risk_idx').on(t.riskId), index('controls_updated_idx').on(t.updatedAt)],
+  (t) => [index('controls_plan_idx').on(t.planId), index('controls_risk_idx').on(t.riskId), index('controls_updated_idx').on(t.updatedAt), index('controls_created_idx').on(t.createdAt)],
 );
 
 /** Kontrollaktivitet. */
@@ -119,5 +122,5 @@ export const controlActivities = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('control_activities_plan_idx').on(t.planId), index('control_activities_control_idx').on(t.controlId), index('control_activities_updated_idx').on(t.updatedAt)],
+  (t) => [index('control_activities_plan_idx').on(t.planId), index('control_activities_control_idx').on(t.controlId), index('control_activities_updated_idx').on(t.updatedAt), index('control_activities_created_idx').on(t.createdAt)],
 );

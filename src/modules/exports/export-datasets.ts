@@ -3,8 +3,10 @@ import type { DbOrTx } from '../../db/client.js';
 import { plans } from '../../db/schema/index.js';
 import {
   CONSEQUENCE_LABELS,
+  bandOrder,
   deriveRisk,
   LIKELIHOOD_LABELS,
+  type DerivedRisk,
   type IkpOverride,
   type RiskMatrix,
   type ScaleValue,
@@ -51,12 +53,21 @@ export interface Dataset {
   /** Select list whose aliases are the column names (or the raw fields a mapper derives columns from). */
   select: SQL;
   from: SQL;
-  key: { expr: SQL; kind: 'uuid' | 'bigint' };
+  /**
+   * Sort and page key. A text key joins the key columns with '/' (bridge and cell datasets, whose rows have
+   * no surrogate id); `of` reads it from a row, `pattern` checks it in a cursor.
+   */
+  key: { expr: SQL; kind: 'uuid' | 'bigint' | 'text'; of?: (row: Record<string, unknown>) => string; pattern?: RegExp };
   /** The nämnd a row belongs to: enables the `namnd` filter and limits nämnd-scoped roles. */
   namndCode?: SQL;
   /** The year a row belongs to: enables the `year` filter. */
   year?: SQL;
+  /** When any value of the row last changed: the `updatedSince`/`updatedBefore` filters and the ETag. */
   updatedAt: SQL;
+  /** When the row was created (never changes): the `createdSince`/`createdBefore` filters. */
+  createdAt: SQL;
+  /** Rows every export reader may see whatever their nämnd (city-wide master data in `deletions`). */
+  cityWide?: SQL;
   /** Only auditors and admins may export it. */
   auditOnly?: boolean;
   mapper?: (db: DbOrTx) => RowMapper;
@@ -75,6 +86,10 @@ export const DATASET_NAMES = [
   'actions',
   'assessments',
   'audit-events',
+  'risk-matrix-cells',
+  'action-tags',
+  'control-activity-periods',
+  'deletions',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -88,19 +103,40 @@ const optional = { nullable: true };
 const labelOf = (of: string, labels: Record<string, string>, nullable = false) => ({ nullable, label: { of, labels } });
 
 const UPDATED_AT: ColumnSpec = ['updated_at', 'timestamp', 'When the row last changed (UTC); drives incremental refresh'];
+const CREATED_AT: ColumnSpec = ['created_at', 'timestamp', 'When the row was created (UTC); never changes: the incremental-refresh partition date'];
+const BAND_ORDER: ColumnSpec = ['band_order', 'integer', "The band's position in the plan's matrix, 1 = lowest: sorts bands", optional];
+/** A risk's place in the matrix and what it derives from it (risks and risk-matrix-cells alike). */
+const cellColumns = (unassessed: string, nullable: boolean): ColumnSpec[] => {
+  const o = { nullable };
+  return [
+    ['likelihood', 'integer', `Sannolikhet 1–5${unassessed}`, o],
+    ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', o],
+    ['consequence', 'integer', `Konsekvens 1–5${unassessed}`, o],
+    ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', o],
+    ['rv', 'integer', 'Riskvärde = likelihood × consequence', o],
+    ['band', 'text', "Band key in the plan's matrix, e.g. KRITISK", optional],
+    ['band_label', 'text', 'Band name, e.g. Kritisk', optional],
+    ['band_color', 'text', 'Band colour #RRGGBB', optional],
+  ];
+};
 const NAMND_CODE: ColumnSpec = ['namnd_code', 'text', 'The nämnd (foreign key to namnder.namnd_code)'];
 const YEAR: ColumnSpec = ['year', 'integer', 'The plan year'];
 const PLAN_ID: ColumnSpec = ['plan_id', 'uuid', 'Foreign key to plans'];
+
+const CELL_UPDATED_AT = `greatest(p.updated_at, (select max(r.updated_at) from risks r where r.plan_id = p.id),
+  (select max(d.deleted_at) from export_deletions d where d.plan_id = p.id and d.dataset = 'risks'))`;
 
 const PLAN_JOIN = 'join plans p on p.id = %.plan_id join namnder n on n.id = p.namnd_id';
 const planJoin = (alias: string) => PLAN_JOIN.replace('%', alias);
 const planScope = { namndCode: sql.raw('n.code'), year: sql.raw('p.year') };
 
-/** Risks: RV, band and IKP membership are derived by deriveRisk with the plan's own matrix and threshold. */
-function riskMapper(db: DbOrTx): RowMapper {
-  const planRules = new Map<string, { ikpThreshold: number; matrix: RiskMatrix }>();
+type PlanRules = { ikpThreshold: number; matrix: RiskMatrix };
+
+/** The matrix and threshold of the plans a batch refers to, each loaded once per export. */
+function planRulesLoader(db: DbOrTx) {
+  const planRules = new Map<string, PlanRules>();
   return {
-    async prepare(batch) {
+    async load(batch: RawRow[]) {
       // Plans are few (one per nämnd and year): each is loaded once per export, whatever the row count.
       const missing = [...new Set(batch.map((r) => r.plan_id as string))].filter((id) => !planRules.has(id));
       if (!missing.length) return;
@@ -110,11 +146,37 @@ function riskMapper(db: DbOrTx): RowMapper {
         .where(inArray(plans.id, missing));
       for (const p of rows) planRules.set(p.id, { ikpThreshold: p.ikpThreshold, matrix: p.matrix });
     },
+    of(raw: RawRow): PlanRules {
+      const rules = planRules.get(raw.plan_id as string);
+      if (!rules) throw new Error(`plan ${String(raw.plan_id)} was not loaded`);
+      return rules;
+    },
+  };
+}
+
+const scaleLabel = (labels: Record<ScaleValue, string>, v: number | null) => (v == null ? null : (labels[v as ScaleValue] ?? null));
+
+/** The cellColumns of a risk or cell, from deriveRisk's result. */
+const cellValues = (likelihood: number | null, consequence: number | null, d: DerivedRisk): ExportRow => ({
+  likelihood,
+  likelihood_label: scaleLabel(LIKELIHOOD_LABELS, likelihood),
+  consequence,
+  consequence_label: scaleLabel(CONSEQUENCE_LABELS, consequence),
+  rv: d.rv,
+  band: d.band?.key ?? null,
+  band_label: d.band?.label ?? null,
+  band_color: d.band?.color ?? null,
+});
+
+/** Risks: RV, band and IKP membership are derived by deriveRisk with the plan's own matrix and threshold. */
+function riskMapper(db: DbOrTx): RowMapper {
+  const planRules = planRulesLoader(db);
+  return {
+    prepare: (batch) => planRules.load(batch),
     map(raw) {
       const likelihood = raw.likelihood == null ? null : Number(raw.likelihood);
       const consequence = raw.consequence == null ? null : Number(raw.consequence);
-      const rules = planRules.get(raw.plan_id as string);
-      if (!rules) throw new Error(`plan ${String(raw.plan_id)} of risk ${String(raw.risk_id)} was not loaded`);
+      const rules = planRules.of(raw);
       const d = deriveRisk(
         {
           likelihood,
@@ -134,18 +196,40 @@ function riskMapper(db: DbOrTx): RowMapper {
         working_method: raw.working_method as string,
         nr: Number(raw.nr),
         title: raw.title as string,
-        likelihood,
-        likelihood_label: likelihood == null ? null : (LIKELIHOOD_LABELS[likelihood as ScaleValue] ?? null),
-        consequence,
-        consequence_label: consequence == null ? null : (CONSEQUENCE_LABELS[consequence as ScaleValue] ?? null),
-        rv: d.rv,
-        band: d.band?.key ?? null,
-        band_label: d.band?.label ?? null,
-        band_color: d.band?.color ?? null,
+        ...cellValues(likelihood, consequence, d),
         in_ikp: d.inIkp,
         ikp_basis: d.ikpBasis,
         ikp_motivation: (raw.ikp_motivation as string | null) ?? null,
         updated_at: raw.updated_at as string,
+        created_at: raw.created_at as string,
+        working_method_id: raw.working_method_id as string,
+        process_id: raw.process_id as string,
+        goal_id: raw.goal_id as string,
+        band_order: d.band ? bandOrder(rules.matrix, d.band) : null,
+      };
+    },
+  };
+}
+
+/** Heat-map cells: RV and band of each of the 25 cells by deriveRisk, from the plan's stored matrix. */
+function matrixCellMapper(db: DbOrTx): RowMapper {
+  const planRules = planRulesLoader(db);
+  return {
+    prepare: (batch) => planRules.load(batch),
+    map(raw) {
+      const likelihood = Number(raw.likelihood);
+      const consequence = Number(raw.consequence);
+      const rules = planRules.of(raw);
+      const d = deriveRisk({ likelihood, consequence, ikpOverride: null, ikpMotivation: null }, rules);
+      return {
+        plan_id: raw.plan_id as string,
+        namnd_code: raw.namnd_code as string,
+        year: Number(raw.year),
+        ...cellValues(likelihood, consequence, d),
+        band_order: d.band ? bandOrder(rules.matrix, d.band) : null,
+        risk_count: Number(raw.risk_count),
+        updated_at: raw.updated_at as string,
+        created_at: raw.created_at as string,
       };
     },
   };
@@ -164,12 +248,14 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['kind_label', 'text', 'Nämnd or Bolagsstyrelse', labelOf('kind', NAMND_KIND_LABELS)],
       ['forvaltning', 'text', 'The förvaltning that serves the nämnd', optional],
       UPDATED_AT,
+      CREATED_AT,
     ]),
-    select: sql.raw(`n.id as namnd_id, n.code as namnd_code, n.name, n.kind::text as kind, n.forvaltning, ${iso('n.updated_at')} as updated_at`),
+    select: sql.raw(`n.id as namnd_id, n.code as namnd_code, n.name, n.kind::text as kind, n.forvaltning, ${iso('n.updated_at')} as updated_at, ${iso('n.created_at')} as created_at`),
     from: sql.raw('namnder n'),
     key: { expr: sql.raw('n.id'), kind: 'uuid' },
     namndCode: sql.raw('n.code'),
     updatedAt: sql.raw('n.updated_at'),
+    createdAt: sql.raw('n.created_at'),
   },
 
   goals: {
@@ -183,12 +269,14 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['title', 'text', 'Goal title'],
       ['inriktningsmal', 'integer', 'Inriktningsmål 1–3', optional],
       UPDATED_AT,
+      CREATED_AT,
     ]),
-    select: sql.raw(`g.id as goal_id, g.year, g.code as goal_code, g.title, g.inriktningsmal, ${iso('g.updated_at')} as updated_at`),
+    select: sql.raw(`g.id as goal_id, g.year, g.code as goal_code, g.title, g.inriktningsmal, ${iso('g.updated_at')} as updated_at, ${iso('g.created_at')} as created_at`),
     from: sql.raw('goals g'),
     key: { expr: sql.raw('g.id'), kind: 'uuid' },
     year: sql.raw('g.year'),
     updatedAt: sql.raw('g.updated_at'),
+    createdAt: sql.raw('g.created_at'),
   },
 
   plans: {
@@ -207,15 +295,17 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['decision_reference', 'text', 'Paragraph or diarienummer of the decision', optional],
       ['origin_plan_id', 'uuid', "Last year's plan this one was rolled over from", optional],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `p.id as plan_id, n.id as namnd_id, n.code as namnd_code, p.year, p.status::text as status, p.ikp_threshold,
-       p.decision_date::text as decision_date, p.decision_reference, p.origin_plan_id, ${iso('p.updated_at')} as updated_at`,
+       p.decision_date::text as decision_date, p.decision_reference, p.origin_plan_id, ${iso('p.updated_at')} as updated_at, ${iso('p.created_at')} as created_at`,
     ),
     from: sql.raw('plans p join namnder n on n.id = p.namnd_id'),
     key: { expr: sql.raw('p.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('p.updated_at'),
+    createdAt: sql.raw('p.created_at'),
   },
 
   processes: {
@@ -233,15 +323,17 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['mandatory', 'boolean', 'A city-wide mandatory process'],
       ['sort_order', 'integer', 'Order within the plan'],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `pr.id as process_id, pr.plan_id, pr.goal_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name,
-       pr.mandatory_process_id is not null as mandatory, pr.sort_order, ${iso('pr.updated_at')} as updated_at`,
+       pr.mandatory_process_id is not null as mandatory, pr.sort_order, ${iso('pr.updated_at')} as updated_at, ${iso('pr.created_at')} as created_at`,
     ),
     from: sql.raw(`processes pr ${planJoin('pr')} join goals g on g.id = pr.goal_id`),
     key: { expr: sql.raw('pr.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('pr.updated_at'),
+    createdAt: sql.raw('pr.created_at'),
   },
 
   'working-methods': {
@@ -260,11 +352,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['mandatory', 'boolean', 'A city-wide mandatory working method'],
       ['sort_order', 'integer', 'Order within the process'],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `wm.id as working_method_id, wm.process_id, wm.plan_id, n.code as namnd_code, p.year, g.code as goal_code,
        pr.name as process, wm.name, wm.mandatory_working_method_id is not null as mandatory, wm.sort_order,
-       ${iso('wm.updated_at')} as updated_at`,
+       ${iso('wm.updated_at')} as updated_at, ${iso('wm.created_at')} as created_at`,
     ),
     from: sql.raw(
       `working_methods wm ${planJoin('wm')} join processes pr on pr.id = wm.process_id join goals g on g.id = pr.goal_id`,
@@ -272,6 +365,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     key: { expr: sql.raw('wm.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('wm.updated_at'),
+    createdAt: sql.raw('wm.created_at'),
   },
 
   risks: {
@@ -288,23 +382,22 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['working_method', 'text', 'Working method (arbetssätt) name'],
       ['nr', 'integer', 'Risk number, unique in the plan'],
       ['title', 'text', 'The undesired event'],
-      ['likelihood', 'integer', 'Sannolikhet 1–5; empty when unassessed', optional],
-      ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', optional],
-      ['consequence', 'integer', 'Konsekvens 1–5; empty when unassessed', optional],
-      ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', optional],
-      ['rv', 'integer', 'Riskvärde = likelihood × consequence', optional],
-      ['band', 'text', "Band key in the plan's matrix, e.g. KRITISK", optional],
-      ['band_label', 'text', 'Band name, e.g. Kritisk', optional],
-      ['band_color', 'text', 'Band colour #RRGGBB', optional],
+      ...cellColumns('; empty when unassessed', true),
       ['in_ikp', 'boolean', 'In the internkontrollplan'],
       ['ikp_basis', 'text', 'THRESHOLD, MOTIVATED_INCLUSION, MOTIVATED_EXCLUSION or UNASSESSED'],
       ['ikp_motivation', 'text', 'Written motivation of an inclusion or exclusion', optional],
       UPDATED_AT,
+      CREATED_AT,
+      ['working_method_id', 'uuid', 'Foreign key to working-methods'],
+      ['process_id', 'uuid', 'Foreign key to processes'],
+      ['goal_id', 'uuid', 'Foreign key to goals'],
+      BAND_ORDER,
     ]),
     select: sql.raw(
       `r.id as risk_id, r.plan_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name as process,
        wm.name as working_method, r.nr, r.title, r.likelihood, r.consequence, r.ikp_override::text as ikp_override,
-       r.ikp_motivation, ${iso('r.updated_at')} as updated_at`,
+       r.ikp_motivation, ${iso('r.updated_at')} as updated_at, ${iso('r.created_at')} as created_at,
+       r.working_method_id, wm.process_id, pr.goal_id`,
     ),
     from: sql.raw(
       `risks r ${planJoin('r')} join working_methods wm on wm.id = r.working_method_id
@@ -313,6 +406,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     key: { expr: sql.raw('r.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('r.updated_at'),
+    createdAt: sql.raw('r.created_at'),
     mapper: riskMapper,
   },
 
@@ -330,15 +424,17 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['description', 'text', 'The routine / control method'],
       ['sort_order', 'integer', 'Order under the risk'],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `c.id as control_id, c.risk_id, c.plan_id, n.code as namnd_code, p.year, r.nr as risk_nr, c.description,
-       c.sort_order, ${iso('c.updated_at')} as updated_at`,
+       c.sort_order, ${iso('c.updated_at')} as updated_at, ${iso('c.created_at')} as created_at`,
     ),
     from: sql.raw(`controls c ${planJoin('c')} join risks r on r.id = c.risk_id`),
     key: { expr: sql.raw('c.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('c.updated_at'),
+    createdAt: sql.raw('c.created_at'),
   },
 
   'control-activities': {
@@ -359,16 +455,18 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['frequency', 'text', 'How often', optional],
       ['sort_order', 'integer', 'Order under the control'],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `ca.id as control_activity_id, ca.control_id, c.risk_id, ca.plan_id, n.code as namnd_code, p.year,
        r.nr as risk_nr, ca.description, ca.responsible, array_to_string(ca.periods, ',') as periods, ca.frequency,
-       ca.sort_order, ${iso('ca.updated_at')} as updated_at`,
+       ca.sort_order, ${iso('ca.updated_at')} as updated_at, ${iso('ca.created_at')} as created_at`,
     ),
     from: sql.raw(`control_activities ca ${planJoin('ca')} join controls c on c.id = ca.control_id join risks r on r.id = c.risk_id`),
     key: { expr: sql.raw('ca.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('ca.updated_at'),
+    createdAt: sql.raw('ca.created_at'),
   },
 
   'follow-ups': {
@@ -395,11 +493,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['reported_at', 'timestamp', 'When it was reported (UTC)', optional],
       ['reported_by', 'text', 'Who reported it', optional],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `f.id as follow_up_id, f.control_activity_id, ca.control_id, c.risk_id, f.plan_id, n.code as namnd_code, p.year,
        r.nr as risk_nr, f.period::text as period, f.status::text as status, f.outcome::text as outcome, f.result_text,
-       f.explanation, ${iso('f.reported_at')} as reported_at, f.reported_by, ${iso('f.updated_at')} as updated_at`,
+       f.explanation, ${iso('f.reported_at')} as reported_at, f.reported_by, ${iso('f.updated_at')} as updated_at, ${iso('f.created_at')} as created_at`,
     ),
     from: sql.raw(
       `follow_ups f ${planJoin('f')} join control_activities ca on ca.id = f.control_activity_id
@@ -408,6 +507,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     key: { expr: sql.raw('f.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('f.updated_at'),
+    createdAt: sql.raw('f.created_at'),
   },
 
   actions: {
@@ -431,16 +531,18 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['status_label', 'text', 'Planerad, Pågående, Genomförd or Avbruten', labelOf('status', ACTION_STATUS_LABELS)],
       ['status_reason', 'text', 'Reason of the last transition (e.g. why cancelled)', optional],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `a.id as action_id, a.plan_id, a.follow_up_id, a.origin_action_id, n.code as namnd_code, p.year, a.title,
        a.description, a.owner, a.due_date::text as due_date, a.planned_year, array_to_string(a.tags, ',') as tags,
-       a.status::text as status, a.status_reason, ${iso('a.updated_at')} as updated_at`,
+       a.status::text as status, a.status_reason, ${iso('a.updated_at')} as updated_at, ${iso('a.created_at')} as created_at`,
     ),
     from: sql.raw(`actions a ${planJoin('a')}`),
     key: { expr: sql.raw('a.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('a.updated_at'),
+    createdAt: sql.raw('a.created_at'),
   },
 
   assessments: {
@@ -457,15 +559,17 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['analysis', 'text', 'The analysis'],
       ['assessed_by', 'text', 'Who assessed'],
       UPDATED_AT,
+      CREATED_AT,
     ]),
     select: sql.raw(
       `s.id as assessment_id, s.plan_id, n.code as namnd_code, p.year, s.level::text as level, s.analysis,
-       s.assessed_by, ${iso('s.updated_at')} as updated_at`,
+       s.assessed_by, ${iso('s.updated_at')} as updated_at, ${iso('s.created_at')} as created_at`,
     ),
     from: sql.raw(`assessments s ${planJoin('s')}`),
     key: { expr: sql.raw('s.id'), kind: 'uuid' },
     ...planScope,
     updatedAt: sql.raw('s.updated_at'),
+    createdAt: sql.raw('s.created_at'),
   },
 
   'audit-events': {
@@ -490,17 +594,138 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['prev_hash', 'text', 'Hash of the previous event of the chain', optional],
       ['hash', 'text', 'SHA-256 of this event'],
       ['updated_at', 'timestamp', 'Same as occurred_at (events never change); drives incremental refresh'],
+      ['created_at', 'timestamp', 'Same as occurred_at: the incremental-refresh partition date'],
     ]),
     select: sql.raw(
       `e.id as audit_event_id, ${iso('e.occurred_at')} as occurred_at, e.actor, e.action, e.entity_type, e.entity_id,
        e.namnd_code, e.from_state, e.to_state, e.reason, e.changes::text as changes, e.request_id, e.chain,
-       e.chain_seq, e.prev_hash, e.hash, ${iso('e.occurred_at')} as updated_at`,
+       e.chain_seq, e.prev_hash, e.hash, ${iso('e.occurred_at')} as updated_at, ${iso('e.occurred_at')} as created_at`,
     ),
     from: sql.raw('audit_events e'),
     key: { expr: sql.raw('e.id'), kind: 'bigint' },
     namndCode: sql.raw('e.namnd_code'),
     updatedAt: sql.raw('e.occurred_at'),
+    createdAt: sql.raw('e.occurred_at'),
     auditOnly: true,
+  },
+
+  'risk-matrix-cells': {
+    name: 'risk-matrix-cells',
+    title: 'Riskmatrisens celler',
+    description:
+      "The heat map: one row per plan and cell of its 5 × 5 matrix, with the cell's band and how many risks it holds (empty cells too).",
+    columns: columns([
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ...cellColumns('', false),
+      BAND_ORDER,
+      ['risk_count', 'integer', 'Risks of the plan valued in this cell'],
+      ['updated_at', 'timestamp', "Last change of the plan or of its risks' values (UTC); drives incremental refresh"],
+      ['created_at', 'timestamp', 'When the plan was created (UTC); never changes'],
+    ]),
+    // The cell's change time is the plan's, its risks' and its risks' deletions': each one index lookup.
+    select: sql.raw(
+      `p.id as plan_id, n.code as namnd_code, p.year, l.v as likelihood, c.v as consequence,
+       (select count(*) from risks r where r.plan_id = p.id and r.likelihood = l.v and r.consequence = c.v) as risk_count,
+       ${iso(CELL_UPDATED_AT)} as updated_at, ${iso('p.created_at')} as created_at`,
+    ),
+    from: sql.raw('plans p join namnder n on n.id = p.namnd_id cross join generate_series(1, 5) l(v) cross join generate_series(1, 5) c(v)'),
+    key: {
+      expr: sql.raw(`(p.id::text || '/' || l.v || '/' || c.v) collate "C"`),
+      kind: 'text',
+      of: (r) => `${String(r.plan_id)}/${String(r.likelihood)}/${String(r.consequence)}`,
+      pattern: /^[0-9a-f-]{36}\/[1-5]\/[1-5]$/i,
+    },
+    ...planScope,
+    updatedAt: sql.raw(CELL_UPDATED_AT),
+    createdAt: sql.raw('p.created_at'),
+    mapper: matrixCellMapper,
+  },
+
+  'action-tags': {
+    name: 'action-tags',
+    title: 'Åtgärdernas taggar',
+    description: 'Bridge between actions and their tags: one row per action and tag.',
+    columns: columns([
+      ['action_id', 'uuid', 'Foreign key to actions'],
+      ['tag', 'text', 'One tag, exactly as written'],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['updated_at', 'timestamp', "The action's last change (UTC); drives incremental refresh"],
+      ['created_at', 'timestamp', 'When the action was created (UTC); never changes'],
+    ]),
+    select: sql.raw(
+      `a.id as action_id, t.tag, a.plan_id, n.code as namnd_code, p.year, ${iso('a.updated_at')} as updated_at,
+       ${iso('a.created_at')} as created_at`,
+    ),
+    from: sql.raw(`actions a ${planJoin('a')} cross join lateral (select distinct unnest(a.tags) as tag) t`),
+    key: {
+      expr: sql.raw(`(a.id::text || '/' || t.tag) collate "C"`),
+      kind: 'text',
+      of: (r) => `${String(r.action_id)}/${String(r.tag)}`,
+      pattern: /^[0-9a-f-]{36}\/.+$/is,
+    },
+    ...planScope,
+    updatedAt: sql.raw('a.updated_at'),
+    createdAt: sql.raw('a.created_at'),
+  },
+
+  'control-activity-periods': {
+    name: 'control-activity-periods',
+    title: 'Kontrollaktiviteternas perioder',
+    description: 'Bridge between control activities and the periods (T1, T2, VB) they are followed up in.',
+    columns: columns([
+      ['control_activity_id', 'uuid', 'Foreign key to control-activities'],
+      ['period', 'text', 'T1, T2 or VB'],
+      ['period_label', 'text', 'Tertialrapport 1, Tertialrapport 2 or Verksamhetsberättelse', labelOf('period', PERIOD_LABELS)],
+      PLAN_ID,
+      NAMND_CODE,
+      YEAR,
+      ['updated_at', 'timestamp', "The control activity's last change (UTC); drives incremental refresh"],
+      ['created_at', 'timestamp', 'When the control activity was created (UTC); never changes'],
+    ]),
+    select: sql.raw(
+      `ca.id as control_activity_id, x.period::text as period, ca.plan_id, n.code as namnd_code, p.year,
+       ${iso('ca.updated_at')} as updated_at, ${iso('ca.created_at')} as created_at`,
+    ),
+    from: sql.raw(`control_activities ca ${planJoin('ca')} cross join lateral (select distinct unnest(ca.periods) as period) x`),
+    key: {
+      expr: sql.raw(`(ca.id::text || '/' || x.period::text) collate "C"`),
+      kind: 'text',
+      of: (r) => `${String(r.control_activity_id)}/${String(r.period)}`,
+      pattern: /^[0-9a-f-]{36}\/(T1|T2|VB)$/i,
+    },
+    ...planScope,
+    updatedAt: sql.raw('ca.updated_at'),
+    createdAt: sql.raw('ca.created_at'),
+  },
+
+  deletions: {
+    name: 'deletions',
+    title: 'Borttagna rader',
+    description:
+      "One row per deleted row of any dataset, cascaded deletions included: remove them from the model. updatedSince/updatedBefore filter on deleted_at. For risk-matrix-cells, action-tags and control-activity-periods, row_id is the row's key columns joined by '/'.",
+    columns: columns([
+      ['dataset', 'text', 'The dataset the row was deleted from, e.g. risks'],
+      ['row_id', 'text', "The deleted row's key (its first column, e.g. risk_id)"],
+      ['plan_id', 'uuid', 'The plan the row belonged to; empty for nämnder and goals', optional],
+      ['namnd_code', 'text', 'The nämnd; empty for goals (city-wide)', optional],
+      ['year', 'integer', 'The plan year (or the goal year)', optional],
+      ['deleted_at', 'timestamp', 'When it was deleted (UTC)'],
+      ['deletion_id', 'integer', 'Surrogate key, increasing in write order'],
+    ]),
+    select: sql.raw(
+      `x.dataset, x.row_id, x.plan_id, x.namnd_code, x.year, ${iso('x.deleted_at')} as deleted_at, x.id as deletion_id`,
+    ),
+    from: sql.raw('export_deletions x'),
+    key: { expr: sql.raw('x.id'), kind: 'bigint', of: (r) => String(r.deletion_id) },
+    namndCode: sql.raw('x.namnd_code'),
+    cityWide: sql.raw('x.namnd_code is null'),
+    year: sql.raw('x.year'),
+    updatedAt: sql.raw('x.deleted_at'),
+    createdAt: sql.raw('x.deleted_at'),
   },
 };
 
@@ -528,3 +753,7 @@ export function columnMapper(dataset: Dataset): RowMapper {
 }
 
 export const columnNames = (dataset: Dataset) => dataset.columns.map((c) => c.name);
+
+/** A row's key, as the cursor and the deletions' row_id carry it. */
+export const keyOf = (dataset: Dataset, row: Record<string, unknown>): string =>
+  dataset.key.of ? dataset.key.of(row) : String(row[dataset.columns[0].name]);

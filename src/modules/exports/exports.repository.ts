@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import { rawRows } from '../../db/raw.js';
-import type { Dataset } from './export-datasets.js';
+import { keyOf, type Dataset } from './export-datasets.js';
 
 export interface ExportSelection {
   dataset: Dataset;
@@ -11,6 +11,8 @@ export interface ExportSelection {
   namndCodes: '*' | string[];
   updatedSince?: Date;
   updatedBefore?: Date;
+  createdSince?: Date;
+  createdBefore?: Date;
   /** Keyset position: only rows whose key sorts after it. */
   after?: string;
   /** At most this many rows (JSON pages); none for a full stream. */
@@ -20,24 +22,22 @@ export interface ExportSelection {
 type RawRow = Record<string, unknown>;
 const dialect = new PgDialect();
 
-/** By convention the first column of every dataset is its surrogate key. */
-export const keyColumn = (dataset: Dataset) => dataset.columns[0].name;
-
 function whereOf(sel: ExportSelection, after: string | undefined): SQL {
   const d = sel.dataset;
   const conds: SQL[] = [];
   if (sel.year !== undefined && d.year) conds.push(sql`${d.year} = ${sel.year}`);
   if (sel.namndCodes !== '*' && d.namndCode) {
-    conds.push(
-      sel.namndCodes.length
-        ? sql`${d.namndCode} in (${sql.join(sel.namndCodes.map((c) => sql`${c}`), sql`, `)})`
-        : sql`false`,
-    );
+    const inScope = sel.namndCodes.length ? sql`${d.namndCode} in (${sql.join(sel.namndCodes.map((c) => sql`${c}`), sql`, `)})` : sql`false`;
+    conds.push(d.cityWide ? sql`(${d.cityWide} or ${inScope})` : inScope);
   }
-  if (sel.updatedSince) conds.push(sql`${d.updatedAt} >= ${sel.updatedSince.toISOString()}::timestamptz`);
-  if (sel.updatedBefore) conds.push(sql`${d.updatedAt} < ${sel.updatedBefore.toISOString()}::timestamptz`);
+  const at = (t: Date) => sql`${t.toISOString()}::timestamptz`;
+  if (sel.updatedSince) conds.push(sql`${d.updatedAt} >= ${at(sel.updatedSince)}`);
+  if (sel.updatedBefore) conds.push(sql`${d.updatedAt} < ${at(sel.updatedBefore)}`);
+  if (sel.createdSince) conds.push(sql`${d.createdAt} >= ${at(sel.createdSince)}`);
+  if (sel.createdBefore) conds.push(sql`${d.createdAt} < ${at(sel.createdBefore)}`);
   if (after !== undefined) {
-    conds.push(d.key.kind === 'uuid' ? sql`${d.key.expr} > ${after}::uuid` : sql`${d.key.expr} > ${after}::bigint`);
+    const cast = d.key.kind === 'text' ? sql`${after}` : d.key.kind === 'uuid' ? sql`${after}::uuid` : sql`${after}::bigint`;
+    conds.push(sql`${d.key.expr} > ${cast}`);
   }
   return conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
 }
@@ -90,7 +90,6 @@ async function* cursorBatches(database: Database, sel: ExportSelection, batchSiz
 }
 
 async function* keysetBatches(database: Database, sel: ExportSelection, batchSize: number): AsyncGenerator<RawRow[]> {
-  const key = keyColumn(sel.dataset);
   let after = sel.after;
   let remaining = sel.limit ?? Number.POSITIVE_INFINITY;
   while (remaining > 0) {
@@ -99,6 +98,42 @@ async function* keysetBatches(database: Database, sel: ExportSelection, batchSiz
     if (rows.length) yield rows;
     if (rows.length < n) return;
     remaining -= rows.length;
-    after = String(rows[rows.length - 1][key]);
+    after = keyOf(sel.dataset, rows[rows.length - 1]);
   }
 }
+
+export interface ExportFingerprint {
+  count: number;
+  /** The latest updated_at of the selected rows and of the dataset's deletions in scope; null when there are none. */
+  lastChange: Date | null;
+}
+
+/**
+ * What changes whenever the export's content does: the number of selected rows, their latest change and the
+ * latest deletion in scope. Aggregates over the same filters (their indexes), never the rows themselves.
+ */
+export async function fingerprint(database: Database, sel: ExportSelection): Promise<ExportFingerprint> {
+  const d = sel.dataset;
+  const [rows] = await rawRows<{ n: number | string; last: string | null }>(
+    database.db,
+    sql`select count(*) as n, ${isoOf(sql`max(${d.updatedAt})`)} as last from ${d.from} ${whereOf(sel, undefined)}`,
+  );
+  let last = rows.last;
+  if (d.name !== 'deletions') {
+    const scope =
+      sel.namndCodes === '*' || !d.namndCode
+        ? sql``
+        : sel.namndCodes.length
+          ? sql` and (namnd_code is null or namnd_code in (${sql.join(sel.namndCodes.map((c) => sql`${c}`), sql`, `)}))`
+          : sql` and false`;
+    const [del] = await rawRows<{ last: string | null }>(
+      database.db,
+      sql`select ${isoOf(sql`max(deleted_at)`)} as last from export_deletions where dataset = ${d.name}${scope}`,
+    );
+    if (del.last && (!last || del.last > last)) last = del.last;
+  }
+  return { count: Number(rows.n), lastChange: last ? new Date(last) : null };
+}
+
+// Microseconds: two changes within one millisecond still give different fingerprints.
+const isoOf = (expr: SQL) => sql`to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

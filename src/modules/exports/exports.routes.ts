@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import compress from '@fastify/compress';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../../config.js';
 import { AppError, ValidationError } from '../../errors.js';
 import { CSV_DELIMITERS, type CsvDelimiterName } from './csv.js';
 import { DATASET_NAMES, DATASETS, type DatasetName } from './export-datasets.js';
@@ -24,15 +27,24 @@ export function negotiate(request: FastifyRequest): Format | null {
   return type === 'text/csv' ? 'csv' : type === 'application/json' ? 'json' : null;
 }
 
-function nextLinkFor(request: FastifyRequest) {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+function nextLinkFor(request: FastifyRequest, publicBaseUrl: string | undefined) {
+  // A fixed placeholder origin only to parse the path and query; the client's Host and X-Forwarded-* play no part.
+  const url = new URL(request.url, 'http://export.invalid');
   return (cursor: string) => {
     url.searchParams.set('cursor', cursor);
-    return url.toString();
+    const path = `${url.pathname}${url.search}`;
+    return publicBaseUrl ? new URL(path.slice(1), publicBaseUrl.endsWith('/') ? publicBaseUrl : `${publicBaseUrl}/`).toString() : path;
   };
 }
 
-async function send(service: ExportService, request: FastifyRequest, reply: FastifyReply, name: DatasetName, format: Format, query: ExportQuery) {
+/** Weak validator: If-None-Match holds `*` or one of its tags equals ours, W/ prefixes ignored (RFC 9110 §13.1.2). */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
+}
+
+async function send(service: ExportService, request: FastifyRequest, reply: FastifyReply, name: DatasetName, format: Format, query: ExportQuery, publicBaseUrl?: string) {
   const { delimiter, top, cursor, ...filters } = query;
   // Parameters of the other format are refused rather than ignored, so a mistake does not pass unnoticed.
   const misplaced = format === 'csv' ? (['top', 'cursor'] as const).filter((k) => query[k] !== undefined) : delimiter !== undefined ? (['delimiter'] as const) : [];
@@ -46,17 +58,26 @@ async function send(service: ExportService, request: FastifyRequest, reply: Fast
   // Exports carry nämnd data under a caller's token: no shared cache may keep them.
   reply.header('cache-control', 'no-store');
   reply.header('vary', 'accept, authorization');
+  // ETag and Last-Modified from aggregates over the same selection, so a client can ask "changed?" cheaply.
+  const fp = await service.fingerprint(selection);
+  const identity = { name, format, delimiter, top, cursor, sel: { ...selection, dataset: undefined }, fp };
+  const etag = `W/"${createHash('sha256').update(JSON.stringify(identity)).digest('base64url').slice(0, 27)}"`;
+  reply.header('etag', etag);
+  if (fp.lastChange) reply.header('last-modified', fp.lastChange.toUTCString());
+  if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
   if (format === 'csv') {
     reply.type('text/csv; charset=utf-8; header=present').header('content-disposition', `attachment; filename="${name}.csv"`);
     return reply.send(await service.csv(selection, CSV_DELIMITERS[delimiter ?? 'semicolon']));
   }
   reply.type('application/json; charset=utf-8');
-  return reply.send(await service.jsonPage(selection, top ?? DEFAULT_TOP, nextLinkFor(request)));
+  return reply.send(await service.jsonPage(selection, top ?? DEFAULT_TOP, nextLinkFor(request, publicBaseUrl)));
 }
 
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
 
-export async function exportRoutes(app: FastifyInstance) {
+export async function exportRoutes(app: FastifyInstance, { config }: { config: Config }) {
+  // Compressed only when the client asks (Accept-Encoding), streamed: the body is never buffered.
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const service = app.services.exports;
@@ -87,7 +108,7 @@ export async function exportRoutes(app: FastifyInstance) {
         },
         schemaErrorFormatter: errorFormatter(shapes.csv),
       },
-      async (request, reply) => send(service, request, reply, name, 'csv', request.query as ExportQuery),
+      async (request, reply) => send(service, request, reply, name, 'csv', request.query as ExportQuery, config.PUBLIC_BASE_URL),
     );
 
     routes.get(
@@ -102,7 +123,7 @@ export async function exportRoutes(app: FastifyInstance) {
         },
         schemaErrorFormatter: errorFormatter(shapes.json),
       },
-      async (request, reply) => send(service, request, reply, name, 'json', request.query as ExportQuery),
+      async (request, reply) => send(service, request, reply, name, 'json', request.query as ExportQuery, config.PUBLIC_BASE_URL),
     );
 
     routes.get(
@@ -124,7 +145,7 @@ export async function exportRoutes(app: FastifyInstance) {
       async (request, reply) => {
         const format = negotiate(request);
         if (!format) throw new AppError('NOT_ACCEPTABLE', 'Exports are available as text/csv or application/json: set Accept to one of them', 406);
-        return send(service, request, reply, name, format, request.query as ExportQuery);
+        return send(service, request, reply, name, format, request.query as ExportQuery, config.PUBLIC_BASE_URL);
       },
     );
   }

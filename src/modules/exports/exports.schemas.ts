@@ -30,8 +30,12 @@ const filterShape = (d: Dataset) => ({
           .describe('Only rows of this nämnd (code); repeat the parameter for several'),
       }
     : {}),
-  updatedSince: time('Only rows changed at or after this time (incremental refresh)').optional(),
-  updatedBefore: time('Only rows changed before this time').optional(),
+  updatedSince: time(
+    d.name === 'deletions' ? 'Only rows deleted at or after this time' : 'Only rows changed at or after this time (detect changes on updated_at)',
+  ).optional(),
+  updatedBefore: time(d.name === 'deletions' ? 'Only rows deleted before this time' : 'Only rows changed before this time').optional(),
+  createdSince: time('Only rows created at or after this time (incremental-refresh partitions: RangeStart)').optional(),
+  createdBefore: time('Only rows created before this time (incremental-refresh partitions: RangeEnd)').optional(),
 });
 
 const delimiter = z.enum(['semicolon', 'comma']).describe('CSV field delimiter: `;` (Swedish Excel) or `,`');
@@ -69,7 +73,10 @@ function buildRowSchemas() {
     const page = z
       .object({
         value: z.array(row),
-        nextLink: z.url().nullable().describe('URL of the next page, or null on the last page'),
+        nextLink: z
+          .string()
+          .nullable()
+          .describe('Link to the next page (absolute from PUBLIC_BASE_URL, else a path), or null on the last page'),
       })
       .meta({ id: `${pascal(name)}ExportPage`, description: `One page of ${name}` });
     rows[name] = row;
@@ -82,7 +89,7 @@ export const exportSchemas = buildRowSchemas();
 
 export const errorResponses = {
   400: { description: 'A parameter is unknown or has a bad value; `fields` names it', content: { 'application/problem+json': { schema: problemSchema } } },
-  401: { description: 'No valid bearer token', content: { 'application/problem+json': { schema: problemSchema } } },
+  401: { description: 'No valid bearer token (WWW-Authenticate: Bearer)', content: { 'application/problem+json': { schema: problemSchema } } },
   403: { description: 'The token may not read this export or nämnd', content: { 'application/problem+json': { schema: problemSchema } } },
   503: { description: 'Database unavailable or too many exports at once; retry after Retry-After seconds', content: { 'application/problem+json': { schema: problemSchema } } },
 };

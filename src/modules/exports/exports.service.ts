@@ -5,8 +5,8 @@ import { ALL } from '../../auth/actor.js';
 import { requireAuditReader, requireRead } from '../../auth/authorize.js';
 import { AppError, ForbiddenError, ValidationError } from '../../errors.js';
 import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
-import { columnMapper, columnNames, DATASETS, type DatasetName, type ExportRow } from './export-datasets.js';
-import { keyColumn, streamRawRows, type ExportSelection } from './exports.repository.js';
+import { columnMapper, columnNames, DATASETS, keyOf, type DatasetName, type ExportRow } from './export-datasets.js';
+import { fingerprint, streamRawRows, type ExportSelection } from './exports.repository.js';
 import { BOM, csvLine } from './csv.js';
 
 export interface ExportFilters {
@@ -14,6 +14,8 @@ export interface ExportFilters {
   namnd?: string[];
   updatedSince?: Date;
   updatedBefore?: Date;
+  createdSince?: Date;
+  createdBefore?: Date;
 }
 
 export interface ExportServiceOptions {
@@ -116,6 +118,17 @@ export function createExportService(database: Database, opts: ExportServiceOptio
     /** Authorizes and narrows the export to the caller's nämnder; throws before a byte is sent. */
     select(actor: Actor, name: DatasetName, filters: ExportFilters, cursor?: string): ExportSelection {
       const dataset = DATASETS[name];
+      const inverted = (['updated', 'created'] as const).filter((w) => {
+        const since = filters[`${w}Since`];
+        const before = filters[`${w}Before`];
+        return since && before && since.getTime() > before.getTime();
+      });
+      if (inverted.length) {
+        throw new ValidationError(
+          `Invalid query parameters: ${inverted.map((w) => `${w}Since is after ${w}Before`).join('; ')}`,
+          inverted.map((w) => ({ path: `${w}Since`, message: `must not be after ${w}Before` })),
+        );
+      }
       if (dataset.auditOnly) requireAuditReader(actor);
       const scope = actor.readable();
       if (scope !== ALL && scope.length === 0) throw new ForbiddenError('Your token has no role that may read exports');
@@ -130,9 +143,14 @@ export function createExportService(database: Database, opts: ExportServiceOptio
         namndCodes,
         updatedSince: filters.updatedSince,
         updatedBefore: filters.updatedBefore,
+        createdSince: filters.createdSince,
+        createdBefore: filters.createdBefore,
         after: cursor === undefined ? undefined : decodeExportCursor(name, cursor),
       };
     },
+
+    /** Changes whenever the selected content does; read from aggregates, for ETag and Last-Modified. */
+    fingerprint: (sel: ExportSelection) => fingerprint(database, sel),
 
     csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
       const names = columnNames(sel.dataset);
@@ -149,11 +167,10 @@ export function createExportService(database: Database, opts: ExportServiceOptio
 
     /** One page `{ value, nextLink }`; one row more than asked for says whether another page exists. */
     jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Promise<Readable> {
-      const key = keyColumn(sel.dataset);
       return open({ ...sel, limit: top + 1 }, async function* (batches) {
         yield '{"value":[';
         let count = 0;
-        let lastKey: unknown;
+        let lastKey = '';
         let more = false;
         for await (const batch of batches) {
           let out = '';
@@ -163,12 +180,12 @@ export function createExportService(database: Database, opts: ExportServiceOptio
               break;
             }
             out += (count ? ',' : '') + JSON.stringify(row);
-            lastKey = row[key];
+            lastKey = keyOf(sel.dataset, row);
             count++;
           }
           if (out) yield out;
         }
-        const next = more ? JSON.stringify(linkTo(encodeCursor(`${sel.dataset.name}:${String(lastKey)}`))) : 'null';
+        const next = more ? JSON.stringify(linkTo(encodeCursor(`${sel.dataset.name}:${lastKey}`))) : 'null';
         yield `],"nextLink":${next}}`;
       });
     },
@@ -186,7 +203,8 @@ function decodeExportCursor(name: DatasetName, cursor: string): string {
   const prefix = `${name}:`;
   if (!decoded.startsWith(prefix)) throw invalid();
   const key = decoded.slice(prefix.length);
-  const ok = DATASETS[name].key.kind === 'uuid' ? UUID.test(key) : /^\d{1,18}$/.test(key);
+  const k = DATASETS[name].key;
+  const ok = k.kind === 'uuid' ? UUID.test(key) : k.kind === 'bigint' ? /^\d{1,18}$/.test(key) : !!k.pattern?.test(key);
   if (!ok) throw invalid();
   return key;
 }

@@ -190,3 +190,9 @@ export function riskSql(c: RiskColumns) {
   };
   return { rv, bandKey, inIkp, filter };
 }
+
+/** A band's rank in its matrix: bands are listed from the lowest to the highest, 1 = lowest. */
+export function bandOrder(matrix: RiskMatrix, band: Band): number | null {
+  const i = matrix.bands.findIndex((b) => b.key === band.key);
+  return i < 0 ? null : i + 1;
+}

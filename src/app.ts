@@ -17,6 +17,8 @@ import rateLimiting from './http/rate-limit.js';
 import { createServices, type Services } from './services.js';
 import { importRoutes } from './modules/imports/imports.routes.js';
 import eventsPlugin from './events/events.plugin.js';
+import { graphiqlRoutes } from './http/graphiql.routes.js';
+import { redactUrl } from './http/redact-url.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +34,8 @@ export interface BuildOptions {
   onQuery?: (sql: string) => void;
   /** Observe every route as it is registered (the authorization matrix test lists them). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where log lines go (tests read them); standard output otherwise. */
+  logStream?: { write(line: string): void };
 }
 
 export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
@@ -60,6 +64,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       level: config.LOG_LEVEL,
       // Tokens and cookies never reach the logs.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+      // A query string can carry a token (?access_token=) or a whole GraphQL document: its values are not logged.
+      serializers: {
+        req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.hostname,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
@@ -90,6 +105,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(rateLimiting, { config });
   await app.register(authPlugin, { config, keys: resolveJwtKeys(config) });
   await app.register(graphqlPlugin, { config, services: app.services });
+  if (config.GRAPHIQL ?? config.NODE_ENV !== 'production') await app.register(graphiqlRoutes);
   await app.register(openapiPlugin);
   await app.register(exportRoutes, { poolMax: config.DB_POOL_MAX });
   await app.register(importRoutes, { services: app.services });

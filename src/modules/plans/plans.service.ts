@@ -8,7 +8,7 @@ import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.j
 import { ALL } from '../../auth/actor.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
 import { namndCode, parseInput, uuid, version, year } from '../../graphql/validate.js';
-import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
+import { CURSOR_KEYS, MAX_PAGE_SIZE, decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { goalRepository } from '../goals/goals.repository.js';
 import { parseMatrix } from '../goals/goals.service.js';
 import { namndRepository } from '../namnder/namnder.repository.js';
@@ -55,7 +55,7 @@ export const cityRisksFilter = z.object({
   goalCode: z.string().trim().max(16).nullish(),
 });
 
-const pageInput = z.object({ first: z.number().int().min(1).max(1000), after: z.string().max(200).nullish() });
+const pageInput = z.object({ first: z.number().int().min(1).max(MAX_PAGE_SIZE), after: z.string().max(200).nullish() });
 
 export function createPlanService(db: Db) {
   const service = {
@@ -83,7 +83,7 @@ export function createPlanService(db: Db) {
       if (filter.year) conds.push(eq(plans.year, filter.year));
       if (filter.status) conds.push(eq(plans.status, filter.status as 'DRAFT'));
       if (p.after) {
-        const [y, code] = decodeStringCursor(p.after).split('|');
+        const [y, code] = decodeStringCursor(p.after, 'after', CURSOR_KEYS.yearAndCode).split('|');
         conds.push(or(gt(plans.year, Number(y)), and(eq(plans.year, Number(y)), gt(namnder.code, code)))!);
       }
       const rows = await planRepository.list(db, and(...conds), p.first + 1);
@@ -154,7 +154,7 @@ export function createPlanService(db: Db) {
       if (f.band) conds.push(and(isNotNull(risks.likelihood), isNotNull(risks.consequence), sql`${bandKeySql} = ${f.band}`)!);
       if (f.inIkp !== undefined && f.inIkp !== null) conds.push(f.inIkp ? inIkpSql : sql`not ${inIkpSql}`);
       if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
-      if (p.after) conds.push(gt(risks.id, decodeStringCursor(p.after)));
+      if (p.after) conds.push(gt(risks.id, decodeStringCursor(p.after, 'after', CURSOR_KEYS.uuid)));
       let q = db
         .select({ risk: risks, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
         .from(risks)

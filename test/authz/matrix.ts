@@ -156,6 +156,19 @@ export async function lifecyclePlan(ctx: MatrixContext, want: 'DRAFT' | 'ADOPTED
 let planYear = 2050;
 let rowNr = 5000;
 
+/**
+ * `history` (who changed what: actor, action and changes of one entity) is read by whoever may read the entity, viewers
+ * included: a nämnd sees the edits to its own records. The whole trail (`auditEvents`: every nämnd, searchable by actor)
+ * and `verifyAuditTrail` are for auditors and admins only. Checked by test/authz-matrix.test.ts.
+ */
+export const historyMatrix: GraphqlEntry = {
+  request: (ctx) => ({
+    query: 'query($id: ID!) { planById(id: $id) { history { actor action } risks { history { actor action } } } }',
+    variables: { id: ctx.fx.draft.planId },
+  }),
+  expect: only(READS_SUBJECT),
+};
+
 // --- GraphQL ------------------------------------------------------------------------------------------------------
 const SN_PLAN = `{ id status namnd { name forvaltning } processes { name } risks { title } ikp { risk { title } } history { action } }`;
 

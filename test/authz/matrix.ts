@@ -345,9 +345,7 @@ export const restMatrix: Record<string, RestEntry> = {
   'POST /graphql': { request: { method: 'POST', url: '/graphql', payload: { query: '{ me { sub } }' } }, expect: authenticated() },
   // GraphiQL (outside production): its page and assets are public; its queries need a token like any other.
   'GET /graphiql': { request: { method: 'GET', url: '/graphiql' }, expect: everyone(200) },
-  'GET /graphiql/main.js': { request: { method: 'GET', url: '/graphiql/main.js' }, expect: everyone(200) },
-  'GET /graphiql/sw.js': { request: { method: 'GET', url: '/graphiql/sw.js' }, expect: everyone(200) },
-  'GET /graphiql/config.js': { request: { method: 'GET', url: '/graphiql/config.js' }, expect: everyone(200) },
+  'GET /graphiql/assets/:name': { request: { method: 'GET', url: '/graphiql/assets/graphiql.js' }, expect: everyone(200) },
   // CORS preflight: needs no token; with no CORS_ORIGINS (as here) no origin is allowed and it is a 404.
   'OPTIONS *': {
     request: { method: 'OPTIONS', url: '/graphql', headers: { origin: 'https://app.stockholm.se', 'access-control-request-method': 'POST' } },

@@ -19,6 +19,8 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { modules } from './modules/index.js';
 import { createRequestLoaders } from './request-loaders.js';
 import auditCheckpointPlugin from './audit/checkpoint.plugin.js';
+import { graphiqlRoutes } from './http/graphiql.routes.js';
+import { redactUrl } from './http/redact-url.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +38,8 @@ export interface BuildOptions {
   onRoute?: (route: RouteOptions) => void;
   /** The app's one clock (tests set it); the system clock otherwise. */
   clock?: Clock;
+  /** Where log lines go (tests read them); standard output otherwise. */
+  logStream?: { write(line: string): void };
 }
 
 export async function openDatabase(config: Config, onQuery?: (sql: string) => void): Promise<Database> {
@@ -64,6 +68,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       level: config.LOG_LEVEL,
       // Tokens and cookies never reach the logs.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+      // A query string can carry a token (?access_token=) or a whole GraphQL document: its values are not logged.
+      serializers: {
+        req: (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.hostname,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: config.BODY_LIMIT,
     requestIdHeader: false,
@@ -103,6 +118,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     modules,
     context: (actor, requestId) => ({ actor, requestId, services, loaders: createRequestLoaders(services) }),
   });
+  if (config.GRAPHIQL ?? config.NODE_ENV !== 'production') await app.register(graphiqlRoutes);
   await app.register(openapiPlugin);
   await app.register(fastifyAccepts);
   for (const m of modules) if (m.routes) await app.register(m.routes.plugin, { config, prefix: m.routes.prefix });

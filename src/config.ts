@@ -38,6 +38,10 @@ export const configSchema = z
     GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(250_000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     GRAPHQL_MAX_BATCH: z.coerce.number().int().min(1).default(10),
+    /** Largest GraphQL answer sent, in bytes (0: no cap); a larger one is refused with RESPONSE_TOO_LARGE. */
+    GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).default(0),
+    /** "Did you mean …" in GraphQL errors; off in production unless set. */
+    GRAPHQL_SUGGESTIONS: bool.optional(),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW: z.string().min(1).default('1 minute'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),

@@ -9,7 +9,7 @@ import { namndRepository } from '../src/modules/namnder/namnder.repository.js';
 import { createTestDatabase, testConfig } from './helper.js';
 import { authorization, BAD_TOKENS, CALLERS, ISSUER, SUBJECT_NAMND, type Caller } from './authz/callers.js';
 import { buildFixture, SECRET, type Admin } from './authz/fixture.js';
-import { graphqlMatrix, READS_SUBJECT, restMatrix, type MatrixContext } from './authz/matrix.js';
+import { graphqlMatrix, historyMatrix, READS_SUBJECT, restMatrix, type MatrixContext } from './authz/matrix.js';
 
 const routes: string[] = [];
 const collect = (route: RouteOptions) => {
@@ -113,6 +113,25 @@ for (const type of ['Query', 'Mutation'] as const) {
     });
   }
 }
+
+t.test('history: every reader of the entity sees who changed it; only auditors and admins read the whole trail', async (t) => {
+  t.same(historyMatrix.expect.viewer, 'ok', 'a viewer reads the history of its own nämnd');
+  t.same(graphqlMatrix.Query.auditEvents.expect.viewer, 'FORBIDDEN', 'but not the audit trail');
+  for (const caller of CALLERS) {
+    const request = await historyMatrix.request(ctx);
+    const r = await gqlAs(caller, request.query, request.variables);
+    const expected = historyMatrix.expect[caller];
+    if (expected !== 'ok') {
+      t.equal(r.json.errors?.[0]?.extensions.code, expected, `${caller}: ${expected}`);
+      t.notOk(r.json.data?.planById, `${caller}: no history`);
+      continue;
+    }
+    t.notOk(r.json.errors, `${caller}: allowed`);
+    const plan = r.json.data?.planById as { history: unknown[]; risks: { history: unknown[] }[] };
+    t.match(plan.history, [{ actor: /./, action: /^plan\./ }], `${caller}: the plan's history names its actor`);
+    t.ok(plan.risks.some((k) => k.history.length > 0), `${caller}: and its risks'`);
+  }
+});
 
 /** A graphql-transport-ws client; `next()` waits for the next message, or null once the socket closed. */
 async function connect(auth: string | undefined) {

@@ -217,3 +217,49 @@ t.test('REST imports: each query parameter and the file corrupted; a refused imp
 );
 
 t.teardown(() => console.log(`# input properties: ${tally.tried} corrupted GraphQL inputs (${tally.accepted} accepted, ${tally.refused} refused) + ${tally.rest} odd or corrupted REST requests, 0 server errors`));
+
+t.test('GraphQL: random cursors on every paged field and random content types get a 4xx or an answer, never a 500', async (t) => {
+  const cursor = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.string({ maxLength: 60 }).map((s) => Buffer.from(`v1:${s}`).toString('base64url')),
+    fc.constantFrom('v1:', 'v1:2026|', 'v1:-1', 'v1:1e9', 'v1:99999999999999999999', 'v1:00000000-0000-0000-0000-00000000000g').map((s) => Buffer.from(s).toString('base64url')),
+  );
+  const PAGED = [
+    'query($c: String) { plans(after: $c) { nodes { id } } }',
+    'query($c: String) { risks(after: $c) { nodes { id } } }',
+    'query($c: String) { auditEvents(after: $c) { nodes { id } } }',
+  ];
+  await check(
+    t,
+    fc.asyncProperty(fc.constantFrom(...PAGED), cursor, async (query, after) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token('admin')}` },
+        payload: JSON.stringify({ query, variables: { c: after } }),
+      });
+      if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode} for ${after}: ${res.body.slice(0, 300)}`);
+      const code = (res.json() as { errors?: { extensions: { code: string } }[] }).errors?.[0]?.extensions.code;
+      if (code && code !== 'VALIDATION_FAILED') throw new Error(`cursor ${JSON.stringify(after)} refused with ${code}`);
+    }),
+    RUNS,
+    'random cursors',
+  );
+  const contentType = fc.oneof(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/html', 'application/json; charset=latin1', ''), fc.string({ maxLength: 40 }));
+  const method = fc.constantFrom('GET', 'POST');
+  await check(
+    t,
+    fc.asyncProperty(contentType, method, fc.constantFrom('{ me { sub } }', 'mutation { _noop }', 'query A { me { sub } }'), async (type, m, query) => {
+      const body = JSON.stringify({ query });
+      const res = await app.inject({
+        method: m,
+        url: m === 'GET' ? `/graphql?query=${encodeURIComponent(query)}&operationName=B` : '/graphql',
+        headers: { ...(type ? { 'content-type': type } : {}), authorization: `Bearer ${token('admin')}` },
+        ...(m === 'POST' ? { payload: body } : {}),
+      });
+      if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode} for ${m} ${type}: ${res.body.slice(0, 300)}`);
+    }),
+    RUNS,
+    'content types and methods',
+  );
+});

@@ -1,8 +1,9 @@
 import type { IResolvers } from 'mercurius';
 import { z } from 'zod';
 import { parseInput } from '../lib/validate.js';
+import { MAX_PAGE_SIZE } from '../lib/cursor.js';
 
-const pageArgs = z.object({ first: z.number().int().min(1).max(500), after: z.string().max(200).nullish(), order: z.enum(['ASC', 'DESC']) });
+const pageArgs = z.object({ first: z.number().int().min(1).max(MAX_PAGE_SIZE), after: z.string().max(200).nullish(), order: z.enum(['ASC', 'DESC']) });
 
 export const auditResolvers: IResolvers = {
   Query: {

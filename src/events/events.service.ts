@@ -5,13 +5,14 @@ import { ForbiddenError } from '../errors.js';
 import { namndCode, parseInput } from '../lib/validate.js';
 import type { Actor } from '../auth/actor.js';
 import { sequencePending } from './sequencer.js';
+import { MAX_FEED_LIMIT } from '../lib/cursor.js';
 import { eventsRepository, toPublished, type PublishedEvent } from './events.repository.js';
 
 export const eventTypeList = z.array(z.string().trim().min(1).max(100).refine((s) => !s.includes('\u0000'), 'must not contain a NUL character')).max(100);
 
 export const feedArgs = z.object({
   after: z.coerce.number().int('a whole number').min(0, 'a position from this feed (≥ 0)').max(Number.MAX_SAFE_INTEGER).default(0),
-  limit: z.coerce.number().int('a whole number').min(1, 'at least 1').max(1000, 'at most 1000').default(100),
+  limit: z.coerce.number().int('a whole number').min(1, 'at least 1').max(MAX_FEED_LIMIT, `at most ${MAX_FEED_LIMIT}`).default(100),
   types: eventTypeList.optional(),
 });
 

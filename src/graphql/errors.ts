@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { FastifyBaseLogger } from 'fastify';
 import { toAppError } from '../http/error-mapping.js';
-import { depthLimitError } from './limits.js';
 
 export interface FormattedError {
   message: string;
@@ -16,10 +15,16 @@ export interface StatusedError extends FormattedError {
 }
 
 /** One place that decides what a GraphQL client sees of an error: a stable code, never a stack or SQL. */
-export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): StatusedError {
+export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger, suggestions = true): StatusedError {
   if (!(err instanceof GraphQLError)) {
     // Errors thrown by hooks before execution reach the formatter unwrapped.
-    return formatGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }), log);
+    return formatGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }), log, suggestions);
+  }
+  // "Did you mean …" names fields and types to someone probing the schema; production leaves it out.
+  if (!suggestions && / Did you mean /.test(err.message)) {
+    const { nodes, source, positions, path, originalError, extensions } = err;
+    const message = err.message.replace(/ Did you mean .*\?$/s, '');
+    return formatGraphqlError(new GraphQLError(message, { nodes, source, positions, path, originalError, extensions }), log, suggestions);
   }
   const base = { locations: err.locations, path: err.path };
   // Variables of the wrong type or shape: bad input, with the field path graphql-js names.
@@ -36,12 +41,12 @@ export function formatGraphqlError(err: GraphQLError, log: FastifyBaseLogger): S
     const code = (err.extensions?.code as string) ?? 'GRAPHQL_VALIDATION_FAILED';
     return { message: err.message, ...base, status: 400, extensions: { ...err.extensions, code } };
   }
-  const app = depthLimitError(original as Error & { code?: unknown }) ?? toAppError(original);
+  const app = toAppError(original);
   if (app) {
     if (app.statusCode >= 500) log.warn({ err: original, code: app.code }, 'graphql resolver unavailable');
     return { message: app.message, ...base, status: app.statusCode, extensions: { ...(app.details ?? {}), code: app.code } };
   }
-  if (original instanceof GraphQLError) return formatGraphqlError(original, log);
+  if (original instanceof GraphQLError) return formatGraphqlError(original, log, suggestions);
   log.error({ err: original, path: err.path }, 'graphql resolver failed');
   return { message: 'Internal server error', ...base, status: 500, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

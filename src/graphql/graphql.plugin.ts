@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
-import type { Config } from '../config.js';
+import { isProduction, type Config } from '../config.js';
 import { baseTypeDefs } from './base.schema.js';
 import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
-import { checkBatchSize, checkQueryCost, maxAliasesRule } from './limits.js';
+import { checkBatchSize, checkTotalCost, costRefusal, estimateOperation, estimateRequest, maxAliasesRule, maxDepthRule, QueryLimitError, type Estimate } from './limits.js';
+import { createListBounds } from './list-bounds.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
 import { closeOnTokenExpiry } from './subscription-expiry.js';
 
@@ -44,20 +45,32 @@ export interface GraphqlOptions {
 }
 
 async function graphqlPlugin(app: FastifyInstance, { config, modules, context }: GraphqlOptions) {
+  const listBounds = createListBounds(app.database.db);
+  // Each request's estimates, made before any operation runs; read again when each operation is about to execute.
+  const estimates = new WeakMap<FastifyRequest, (Estimate | null)[]>();
+  const suggestions = config.GRAPHQL_SUGGESTIONS ?? !isProduction(config);
   await app.register(mercurius, {
     schema: fullTypeDefs(modules),
     resolvers: { ...scalarResolvers, ...mergeResolvers(modules) } as never,
     loaders: mergeLoaders(modules) as never,
-    graphiql: config.GRAPHIQL ?? config.NODE_ENV !== 'production',
+    // GraphiQL is served from the service's own assets (src/http/graphiql.routes.ts), not mercurius' CDN page.
+    graphiql: false,
     jit: 1,
-    queryDepth: config.GRAPHQL_MAX_DEPTH,
-    validationRules: [maxAliasesRule(config.GRAPHQL_MAX_ALIASES)],
+    validationRules: [maxDepthRule(config.GRAPHQL_MAX_DEPTH), maxAliasesRule(config.GRAPHQL_MAX_ALIASES)],
     allowBatchedQueries: true,
-    // The batch is refused whole, before any of its operations runs.
+    // The request is refused whole, before any of its operations runs, when the batch or its total cost is too large.
     additionalRouteOptions: {
       preHandler: async (request: FastifyRequest) => {
         checkBatchSize(request.body, config.GRAPHQL_MAX_BATCH);
         checkRequestShape(request);
+        const body = request.method === 'GET' ? request.query : request.body;
+        const found = estimateRequest(app.graphql.schema, request.method, body, await listBounds.largestList());
+        checkTotalCost(found, config.GRAPHQL_MAX_COST);
+        estimates.set(request, found);
+      },
+      // A mutation may have grown a plan: the next estimate measures the lists again.
+      onResponse: async (request: FastifyRequest) => {
+        if (estimates.get(request)?.some((e) => e?.kind === 'mutation')) listBounds.invalidate();
       },
     },
     path: '/graphql',
@@ -83,9 +96,10 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
       // Mercurius wraps request validation errors (syntax, unknown fields, variable types) in one aggregate.
       const raw = (execution.errors ?? []).flatMap((e) => {
         const inner = (e.originalError as { errors?: GraphQLError[] } | undefined)?.errors;
-        return Array.isArray(inner) && inner.length ? inner : [e];
+        // Anything else carrying a list (e.g. mercurius' 405) keeps its own status and code.
+        return Array.isArray(inner) && inner.length && inner.every((i) => i instanceof GraphQLError) ? inner : [e];
       });
-      const formatted = raw.map((e) => formatGraphqlError(e, log));
+      const formatted = raw.map((e) => formatGraphqlError(e, log, suggestions));
       let statusCode = 200;
       // A failure that stopped the whole request before execution (no data, no field path) gets its HTTP status
       // too, so clients and proxies see it; a resolver's failure stays a 200 with errors, as GraphQL has it.
@@ -96,17 +110,37 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
     },
   });
 
-  // Cost depends on the variables (`first: $n`), so it is checked per request, not cached with the validation.
   if (config.SUBSCRIPTIONS_ENABLED) {
     app.graphql.addHook('preSubscriptionExecution', async (_schema, _document, ctx) => {
       const { socket, tokenExpiresAt } = ctx as unknown as { socket: Parameters<typeof closeOnTokenExpiry>[0]; tokenExpiresAt: number };
       closeOnTokenExpiry(socket, tokenExpiresAt);
     });
   }
-  app.graphql.addHook('preExecution', async (schema, document, _ctx, variables) => {
-    checkQueryCost(schema, document, variables as Record<string, unknown> | undefined, config.GRAPHQL_MAX_COST);
+  // Fails closed: an operation whose cost could not be estimated does not run. An operation the route did not
+  // estimate (none should be) is estimated here.
+  app.graphql.addHook('preExecution', async (schema, document, ctx, variables) => {
+    const request = ctx.reply?.request;
+    const operationId = (ctx as { operationId?: number }).operationId ?? 0;
+    let estimate = request ? estimates.get(request)?.[operationId] : undefined;
+    estimate ??= estimateOperation(schema, document, variables as Record<string, unknown> | undefined, undefined, await listBounds.largestList());
+    if (estimate.error) throw estimate.error;
+    const refusal = costRefusal(estimate.cost, config.GRAPHQL_MAX_COST);
+    if (refusal) throw refusal;
     checkNoNulBytes(document, variables as Record<string, unknown> | undefined);
   });
+
+  // A response larger than GRAPHQL_MAX_RESPONSE_BYTES is replaced by a refusal rather than sent or cut off.
+  const maxBytes = config.GRAPHQL_MAX_RESPONSE_BYTES;
+  if (maxBytes) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.url.startsWith('/graphql') || typeof payload !== 'string') return payload;
+      const bytes = Buffer.byteLength(payload);
+      if (bytes <= maxBytes) return payload;
+      const err = new QueryLimitError('RESPONSE_TOO_LARGE', `The answer is ${bytes} bytes; at most ${maxBytes} are sent: ask for smaller pages (first) or fewer fields`, { bytes, maxBytes });
+      reply.code(err.statusCode);
+      return JSON.stringify({ data: null, errors: [{ message: err.message, extensions: { ...err.details, code: err.code } }] });
+    });
+  }
 }
 
 export default fp(graphqlPlugin, { name: 'graphql', dependencies: ['auth'] });

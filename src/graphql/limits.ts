@@ -1,13 +1,22 @@
-import { GraphQLError, getNullableType, isListType, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  getNullableType,
+  getOperationAST,
+  isListType,
+  parse,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { AppError } from '../errors.js';
+import { AppError, ValidationError } from '../errors.js';
+import { MAX_FEED_LIMIT, MAX_PAGE_SIZE } from '../lib/cursor.js';
 
 // Limits on what one GraphQL request may ask for, so that a single caller cannot make the service do unbounded work.
 
-/** No resolver returns more than this per page; larger `first` values are refused by the resolvers' own validation. */
-export const MAX_PAGE_SIZE = 500;
-/** What an unpaged list (`namnder`, `Plan.risks`) is assumed to hold when estimating cost. */
-export const DEFAULT_LIST_SIZE = 50;
 /**
  * Lists of an entity's children inside a plan (a process's working methods, a risk's controls, an entity's
  * history) partition the plan's rows rather than multiply them: a few per parent on average.
@@ -15,50 +24,115 @@ export const DEFAULT_LIST_SIZE = 50;
 export const CHILD_LIST_SIZE = 3;
 /** Types whose lists are the top of a tree: everything below them is a child list. */
 const TREE_ROOTS = new Set(['Query', 'Mutation', 'Subscription', 'Plan']);
-const PAGE_ARGS = ['first', 'top', 'last', 'limit'];
+/** Page arguments and the most each may be: the resolvers refuse more, so more is never fetched. */
+const PAGE_ARGS: Record<string, number> = { first: MAX_PAGE_SIZE, top: MAX_PAGE_SIZE, last: MAX_PAGE_SIZE, limit: MAX_FEED_LIMIT };
+/** Introspection is answered from the schema; its fields nest deeper than any data but stay bounded by the schema. */
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
+type Code = 'QUERY_TOO_COSTLY' | 'TOO_MANY_ALIASES' | 'BATCH_TOO_LARGE' | 'QUERY_TOO_DEEP' | 'RESPONSE_TOO_LARGE';
 export class QueryLimitError extends AppError {
-  constructor(code: 'QUERY_TOO_COSTLY' | 'TOO_MANY_ALIASES' | 'BATCH_TOO_LARGE' | 'QUERY_TOO_DEEP', message: string, details?: Record<string, unknown>) {
+  constructor(code: Code, message: string, details?: Record<string, unknown>) {
     super(code, message, 400, details);
   }
 }
 
 /**
  * Each field costs 1 plus its children times how many items it may return: its page argument when it has one, the
- * default list size for an unpaged list. The lists inside a `…Connection` are the page the connection field already
- * counted, so they do not multiply again. Keyed on shapes, not names, so new list fields are covered without an entry.
+ * largest unpaged list the data holds (`listSize`) for a list at the top of a tree, a few for a child list. The lists
+ * inside a `…Connection` are the page the connection field already counted, so they do not multiply again. Keyed on
+ * shapes, not names, so new list fields are covered without an entry.
  */
-export const listCostEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const page = PAGE_ARGS.map((a) => args[a]).find((v): v is number => typeof v === 'number');
-  let multiplier = 1;
-  if (page !== undefined) multiplier = Math.min(Math.max(page, 0), MAX_PAGE_SIZE);
-  else if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
-    multiplier = TREE_ROOTS.has(type.name) ? DEFAULT_LIST_SIZE : CHILD_LIST_SIZE;
-  }
-  return 1 + multiplier * childComplexity;
+export function listCostEstimator(listSize: number): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) => {
+    const page = Object.keys(PAGE_ARGS).find((a) => typeof args[a] === 'number');
+    let multiplier = 1;
+    if (page !== undefined) multiplier = Math.min(Math.max(args[page] as number, 0), PAGE_ARGS[page]);
+    else if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
+      multiplier = TREE_ROOTS.has(type.name) ? listSize : CHILD_LIST_SIZE;
+    }
+    return 1 + multiplier * childComplexity;
+  };
+}
+
+/** One operation's estimate, or why it could not be made (the operation is then refused: the estimate fails closed). */
+export type Estimate = ({ cost: number; error?: undefined } | { cost?: undefined; error: AppError }) & { kind?: 'query' | 'mutation' | 'subscription' };
+
+interface OperationRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+const variablesOf = (v: unknown): Record<string, unknown> => {
+  if (typeof v === 'string') return JSON.parse(v) as Record<string, unknown>;
+  return (v ?? {}) as Record<string, unknown>;
 };
 
-/** The estimated cost of every operation in the document (summed: conservative for multi-operation documents). */
-export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): number {
+/** The cost of the operation that will run (the one `operationName` names), with the variables it will run with. */
+export function estimateOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  listSize: number,
+): Estimate {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    const message = operationName ? `operationName "${operationName}" names no operation of the document` : 'The document holds several operations: name the one to run in operationName';
+    return { error: new ValidationError(message, [{ path: 'operationName', message }]) };
+  }
   try {
-    return getComplexity({ schema, query: document, variables: variables ?? {}, estimators: [listCostEstimator] });
+    return { cost: getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operation.name?.value, estimators: [listCostEstimator(listSize)] }) };
   } catch (err) {
+    const message = (err as Error).message;
     // A document with more fields than can be counted is too costly by definition.
-    if (/maximum allowed number of nodes/.test((err as Error).message)) return Number.POSITIVE_INFINITY;
-    // Anything else (bad variables) is reported by execution with its own code.
-    return 0;
+    if (/maximum allowed number of nodes/.test(message)) return { cost: Number.POSITIVE_INFINITY };
+    const variable = /^Variable "\$([^"]+)"/.exec(message);
+    if (variable) return { error: new ValidationError(message, [{ path: variable[1], message }]) };
+    return { error: new QueryLimitError('QUERY_TOO_COSTLY', `The cost of this query could not be estimated (${message}), so it is refused`, { cost: null }) };
   }
 }
 
-export function checkQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, max: number): void {
-  const cost = queryCost(schema, document, variables);
-  if (cost > max) {
-    throw new QueryLimitError(
-      'QUERY_TOO_COSTLY',
-      `This query may return too much (estimated cost ${Number.isFinite(cost) ? cost : 'unbounded'}, at most ${max}): ask for smaller pages (first) or fewer nested lists`,
-      { cost: Number.isFinite(cost) ? cost : null, maxCost: max },
-    );
-  }
+/**
+ * Estimates every operation of a request (one, or each of a batch) before any of it runs. A text that does not parse
+ * gets no estimate: GraphQL refuses it with its syntax error. An operation that cannot be selected is refused here,
+ * and so is a mutation sent with GET.
+ */
+export function estimateRequest(schema: GraphQLSchema, method: string, body: unknown, listSize: number): (Estimate | null)[] {
+  const ops = (Array.isArray(body) ? body : [body]) as (OperationRequest | null)[];
+  return ops.map((op) => {
+    if (!op || typeof op !== 'object' || typeof op.query !== 'string') return null;
+    let document: DocumentNode;
+    try {
+      document = parse(op.query);
+    } catch {
+      return null;
+    }
+    const name = typeof op.operationName === 'string' && op.operationName ? op.operationName : undefined;
+    const operation = getOperationAST(document, name);
+    if (method === 'GET' && operation && operation.operation !== 'query') {
+      throw new AppError('METHOD_NOT_ALLOWED', `A ${operation.operation} must be sent with POST; GET may only query`, 405);
+    }
+    const estimate = estimateOperation(schema, document, variablesOf(op.variables), name, listSize);
+    if (!operation) throw estimate.error!;
+    return { ...estimate, kind: operation.operation };
+  });
+}
+
+export function costRefusal(cost: number, max: number, what = 'This query'): QueryLimitError | null {
+  if (cost <= max) return null;
+  const shown = Number.isFinite(cost) ? cost : 'unbounded';
+  return new QueryLimitError('QUERY_TOO_COSTLY', `${what} may return too much (estimated cost ${shown}, at most ${max}): ask for smaller pages (first) or fewer nested lists`, {
+    cost: Number.isFinite(cost) ? cost : null,
+    maxCost: max,
+  });
+}
+
+/** A batch is limited by the sum of its operations, so splitting a costly query into a batch gains nothing. */
+export function checkTotalCost(estimates: (Estimate | null)[], max: number): void {
+  const total = estimates.reduce((sum, e) => sum + (e?.cost ?? 0), 0);
+  const refusal = costRefusal(total, max, estimates.length > 1 ? 'This batch' : 'This query');
+  if (refusal) throw refusal;
 }
 
 /** A validation rule: aliases let one request repeat an expensive field many times, so their number is capped. */
@@ -84,6 +158,41 @@ export function maxAliasesRule(max: number) {
   };
 }
 
+/** How deep a selection goes, through fragments, not counting introspection's subtrees. */
+function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  let deepest = 0;
+  for (const s of set?.selections ?? []) {
+    if (s.kind === 'Field') {
+      if (!INTROSPECTION_FIELDS.has(s.name.value)) deepest = Math.max(deepest, 1 + depthOf(s.selectionSet, fragments, seen));
+    } else if (s.kind === 'InlineFragment') {
+      deepest = Math.max(deepest, depthOf(s.selectionSet, fragments, seen));
+    } else {
+      const f = fragments.get(s.name.value);
+      // A fragment cycle is refused by GraphQL's own rule; here it just stops.
+      if (f && !seen.has(f.name.value)) deepest = Math.max(deepest, depthOf(f.selectionSet, fragments, new Set([...seen, f.name.value])));
+    }
+  }
+  return deepest;
+}
+
+/** A validation rule: nesting is capped, except introspection (`__schema`, `__type`), which the cost still counts. */
+export function maxDepthRule(max: number) {
+  return (context: ValidationContext): ASTVisitor => ({
+    Document(doc) {
+      const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((f) => [f.name.value, f]));
+      for (const d of doc.definitions) {
+        if (d.kind !== 'OperationDefinition') continue;
+        const depth = depthOf(d.selectionSet, fragments, new Set());
+        if (depth > max) {
+          context.reportError(
+            new GraphQLError(`This query is ${depth} levels deep; at most ${max} are allowed`, { extensions: { code: 'QUERY_TOO_DEEP', depth, maxDepth: max } }),
+          );
+        }
+      }
+    },
+  });
+}
+
 /** Counts operations in a batch (an array body), refusing one larger than the cap before any of it runs. */
 export function checkBatchSize(body: unknown, max: number): void {
   if (Array.isArray(body) && body.length > max) {
@@ -92,12 +201,4 @@ export function checkBatchSize(body: unknown, max: number): void {
       maxBatch: max,
     });
   }
-}
-
-/** Mercurius enforces the depth limit (`queryDepth`) with its own error; this gives it our code and a clear message. */
-export function depthLimitError(err: { code?: unknown; message: string }): QueryLimitError | null {
-  if (err.code !== 'MER_ERR_GQL_QUERY_DEPTH') return null;
-  const m = /depth \((\d+)\) exceeds the query depth limit of (\d+)/.exec(err.message);
-  const [depth, maxDepth] = m ? [Number(m[1]), Number(m[2])] : [null, null];
-  return new QueryLimitError('QUERY_TOO_DEEP', `This query is ${depth ?? 'too many'} levels deep; at most ${maxDepth ?? 'fewer'} are allowed`, { depth, maxDepth });
 }

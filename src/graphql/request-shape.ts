@@ -1,6 +1,6 @@
 import { BREAK, visit, type DocumentNode } from 'graphql';
 import type { FastifyRequest } from 'fastify';
-import { ValidationError } from '../errors.js';
+import { AppError, ValidationError } from '../errors.js';
 
 interface Operation {
   query?: unknown;
@@ -39,6 +39,10 @@ function checkOperation(op: Operation, at: string): void {
 }
 
 export function checkRequestShape(request: FastifyRequest): void {
+  // A JSON body sent as text/plain is read as text: say which content types are understood instead of failing.
+  if (request.method === 'POST' && !/^application\/(json|graphql)\b/i.test(request.headers['content-type'] ?? '')) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request as application/json (or a query as application/graphql)', 415);
+  }
   const body = request.method === 'GET' ? request.query : request.body;
   if (Array.isArray(body)) body.forEach((op, i) => op && typeof op === 'object' && checkOperation(op as Operation, `${i}.`));
   else if (body && typeof body === 'object') checkOperation(body as Operation, '');

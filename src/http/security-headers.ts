@@ -18,15 +18,31 @@ const API_CSP = {
   },
 };
 
-// GraphiQL loads React and GraphiQL from unpkg and styles itself inline; Swagger UI uses inline scripts and data: images.
+// GraphiQL (src/http/graphiql.routes.ts) loads only the service's own files.
+const GRAPHIQL_CSP = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+  },
+};
+
+// Swagger UI (/docs, local assets) uses inline scripts and data: images.
 const DOCUMENTATION_CSP = {
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
-    scriptSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
-    styleSrc: ["'self'", "'unsafe-inline'", 'https://unpkg.com'],
+    scriptSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'https:'],
-    fontSrc: ["'self'", 'data:', 'https://unpkg.com'],
+    fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
     workerSrc: ["'self'"],
     frameAncestors: ["'none'"],
@@ -44,7 +60,7 @@ async function securityHeaders(app: FastifyInstance, { config }: { config: Confi
       route.config = {
         ...(route.config ?? {}),
         public: true,
-        helmet: { contentSecurityPolicy: DOCUMENTATION_CSP, crossOriginEmbedderPolicy: false },
+        helmet: { contentSecurityPolicy: route.url.startsWith('/graphiql') ? GRAPHIQL_CSP : DOCUMENTATION_CSP, crossOriginEmbedderPolicy: false },
       } as typeof route.config;
     }
     // CORS preflights never carry a token; the CORS hook answers them, and this route only says 404 when none is allowed.

@@ -156,6 +156,19 @@ export async function lifecyclePlan(ctx: MatrixContext, want: 'DRAFT' | 'ADOPTED
 let planYear = 2050;
 let rowNr = 5000;
 
+/**
+ * `history` (who changed what: actor, action and changes of one entity) is read by whoever may read the entity, viewers
+ * included: a nämnd sees the edits to its own records. The whole trail (`auditEvents`: every nämnd, searchable by actor)
+ * and `verifyAuditTrail` are for auditors and admins only. Checked by test/authz-matrix.test.ts.
+ */
+export const historyMatrix: GraphqlEntry = {
+  request: (ctx) => ({
+    query: 'query($id: ID!) { planById(id: $id) { history { actor action } risks { history { actor action } } } }',
+    variables: { id: ctx.fx.draft.planId },
+  }),
+  expect: only(READS_SUBJECT),
+};
+
 // --- GraphQL ------------------------------------------------------------------------------------------------------
 const SN_PLAN = `{ id status namnd { name forvaltning } processes { name } risks { title } ikp { risk { title } } history { action } }`;
 
@@ -332,9 +345,7 @@ export const restMatrix: Record<string, RestEntry> = {
   'POST /graphql': { request: { method: 'POST', url: '/graphql', payload: { query: '{ me { sub } }' } }, expect: authenticated() },
   // GraphiQL (outside production): its page and assets are public; its queries need a token like any other.
   'GET /graphiql': { request: { method: 'GET', url: '/graphiql' }, expect: everyone(200) },
-  'GET /graphiql/main.js': { request: { method: 'GET', url: '/graphiql/main.js' }, expect: everyone(200) },
-  'GET /graphiql/sw.js': { request: { method: 'GET', url: '/graphiql/sw.js' }, expect: everyone(200) },
-  'GET /graphiql/config.js': { request: { method: 'GET', url: '/graphiql/config.js' }, expect: everyone(200) },
+  'GET /graphiql/assets/:name': { request: { method: 'GET', url: '/graphiql/assets/graphiql.js' }, expect: everyone(200) },
   // CORS preflight: needs no token; with no CORS_ORIGINS (as here) no origin is allowed and it is a 404.
   'OPTIONS *': {
     request: { method: 'OPTIONS', url: '/graphql', headers: { origin: 'https://app.stockholm.se', 'access-control-request-method': 'POST' } },

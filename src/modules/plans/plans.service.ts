@@ -6,7 +6,7 @@ import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.j
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { namndCode, parseInput, uuid, version, year } from '../../lib/validate.js';
-import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
+import { CURSOR_KEYS, MAX_PAGE_SIZE, decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { goalRepository, parseMatrix } from '../goals/index.js';
 import { namndRepository } from '../namnder/index.js';
 import type { RiskMatrix } from '../risks/index.js';
@@ -52,7 +52,7 @@ export const cityRisksFilter = z.object({
   goalCode: z.string().trim().max(16).nullish(),
 });
 
-const pageInput = z.object({ first: z.number().int().min(1).max(1000), after: z.string().max(200).nullish() });
+const pageInput = z.object({ first: z.number().int().min(1).max(MAX_PAGE_SIZE), after: z.string().max(200).nullish() });
 
 export function createPlanService({ db }: ServiceDeps) {
   const service = {
@@ -73,7 +73,7 @@ export function createPlanService({ db }: ServiceDeps) {
     /** Plans the actor may read, filtered; keyset-paginated by (year, nämnd code). */
     async list(ctx: RequestContext, filter: { year?: number | null; namndCodes?: string[] | null; status?: string | null }, page: { first: number; after?: string | null }) {
       const p = parseInput(pageInput, page, '');
-      const after = p.after ? decodeStringCursor(p.after).split('|') : null;
+      const after = p.after ? decodeStringCursor(p.after, 'after', CURSOR_KEYS.yearAndCode).split('|') : null;
       const rows = await planRepository.page(db, { readable: ctx.actor.readable(), ...filter, after: after ? { year: Number(after[0]), namndCode: after[1] } : null }, p.first + 1);
       const nodes = rows.slice(0, p.first);
       const last = nodes[nodes.length - 1];
@@ -135,7 +135,7 @@ export function createPlanService({ db }: ServiceDeps) {
       const f = parseInput(cityRisksFilter, rawFilter ?? {}, 'filter');
       const p = parseInput(pageInput, page, '');
       const readable = ctx.actor.readable();
-      const rows = await planRepository.cityRisks(db, { readable, ...f, after: p.after ? decodeStringCursor(p.after) : null }, p.first + 1);
+      const rows = await planRepository.cityRisks(db, { readable, ...f, after: p.after ? decodeStringCursor(p.after, 'after', CURSOR_KEYS.uuid) : null }, p.first + 1);
       const nodes = rows.slice(0, p.first).map((r) => riskView(r.risk, r));
       const last = nodes[nodes.length - 1];
       return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(last.id) : null } };

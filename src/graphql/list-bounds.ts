@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { rawRows } from '../db/raw.js';
+
+/** The least an unpaged list is assumed to hold, however small the data is today. */
+export const MIN_LIST_SIZE = 50;
+/** How long the measured bound is reused; a plan that grows meanwhile is counted at the next refresh. */
+export const LIST_BOUND_TTL_MS = 30_000;
+
+const perPlan = (table: string) => sql.raw(`(select coalesce(max(n), 0) from (select count(*) as n from ${table} group by plan_id) t)`);
+
+/**
+ * The largest unpaged list the API can return: the most rows any one plan has in any of its collections, the most
+ * goals of any year, or the number of nämnder. Measured in one statement at most once per LIST_BOUND_TTL_MS (all
+ * requests meanwhile share it), and again after a GraphQL mutation, so the cost estimate follows the real data
+ * instead of a guess.
+ */
+export function createListBounds(db: Db, ttlMs = LIST_BOUND_TTL_MS) {
+  let value = MIN_LIST_SIZE;
+  let measuredAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<number> | null = null;
+  const measure = async () => {
+    const tables = ['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions'].map(perPlan);
+    const [row] = await rawRows<{ n: number | string }>(db, sql`select greatest(
+      ${sql.join(tables, sql`, `)},
+      (select count(*) from namnder),
+      (select coalesce(max(n), 0) from (select count(*) as n from goals group by year) g)) as n`);
+    value = Math.max(MIN_LIST_SIZE, Number(row?.n ?? 0));
+    measuredAt = Date.now();
+    return value;
+  };
+  return {
+    /** After a write, the next estimate measures again rather than wait for the interval. */
+    invalidate() {
+      measuredAt = Number.NEGATIVE_INFINITY;
+    },
+    async largestList(): Promise<number> {
+      if (Date.now() - measuredAt < ttlMs) return value;
+      pending ??= measure().finally(() => {
+        pending = null;
+      });
+      return pending;
+    },
+  };
+}
+
+export type ListBounds = ReturnType<typeof createListBounds>;

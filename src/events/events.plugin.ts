@@ -44,7 +44,11 @@ async function eventsPlugin(app: FastifyInstance, { config, loops: moduleLoops }
   // offline). The first runs then deliver whatever a crash before start-up left pending.
   app.addHook('onReady', async () => {
     if (config.WEBHOOKS_ENABLED) {
-      const sealed = await app.services.webhooks.sealStoredSecrets();
+      // A database that is not there yet must not stop the start: stored secrets still open, and the next start seals.
+      const sealed = await app.services.webhooks.sealStoredSecrets().catch((err: Error) => {
+        app.log.warn({ err: err.message }, 'webhook secrets not sealed now: the database did not answer');
+        return 0;
+      });
       if (sealed) app.log.info({ sealed }, 'webhook secrets sealed with the current key');
     }
     if (!loops.length) return;

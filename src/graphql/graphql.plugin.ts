@@ -10,7 +10,7 @@ import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
 import { checkBatchSize, checkTotalCost, costRefusal, estimateOperation, estimateRequest, maxAliasesRule, maxDepthRule, QueryLimitError, type Estimate } from './limits.js';
-import { createListBounds } from './list-bounds.js';
+import { createListBounds, LIST_BOUND_TTL_MS } from './list-bounds.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
 import { closeOnTokenExpiry } from './subscription-expiry.js';
 
@@ -46,6 +46,13 @@ export interface GraphqlOptions {
 
 async function graphqlPlugin(app: FastifyInstance, { config, modules, context }: GraphqlOptions) {
   const listBounds = createListBounds(app.database.db);
+  // Imports over REST and other replicas grow plans too: measured at start and then on a clock.
+  let boundsTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await listBounds.refresh();
+    boundsTimer = setInterval(() => void listBounds.refresh(), LIST_BOUND_TTL_MS).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(boundsTimer));
   // Each request's estimates, made before any operation runs; read again when each operation is about to execute.
   const estimates = new WeakMap<FastifyRequest, (Estimate | null)[]>();
   const suggestions = config.GRAPHQL_SUGGESTIONS ?? !isProduction(config);
@@ -64,13 +71,14 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
         checkBatchSize(request.body, config.GRAPHQL_MAX_BATCH);
         checkRequestShape(request);
         const body = request.method === 'GET' ? request.query : request.body;
-        const found = estimateRequest(app.graphql.schema, request.method, body, await listBounds.largestList());
+        const found = estimateRequest(app.graphql.schema, request.method, body, listBounds.largestList());
         checkTotalCost(found, config.GRAPHQL_MAX_COST);
         estimates.set(request, found);
       },
-      // A mutation may have grown a plan: the next estimate measures the lists again.
-      onResponse: async (request: FastifyRequest) => {
-        if (estimates.get(request)?.some((e) => e?.kind === 'mutation')) listBounds.invalidate();
+      // A mutation may have grown a plan: the lists are measured again before its answer goes out.
+      onSend: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+        if (estimates.get(request)?.some((e) => e?.kind === 'mutation')) await listBounds.refresh();
+        return payload;
       },
     },
     path: '/graphql',
@@ -122,7 +130,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
     const request = ctx.reply?.request;
     const operationId = (ctx as { operationId?: number }).operationId ?? 0;
     let estimate = request ? estimates.get(request)?.[operationId] : undefined;
-    estimate ??= estimateOperation(schema, document, variables as Record<string, unknown> | undefined, undefined, await listBounds.largestList());
+    estimate ??= estimateOperation(schema, document, variables as Record<string, unknown> | undefined, undefined, listBounds.largestList());
     if (estimate.error) throw estimate.error;
     const refusal = costRefusal(estimate.cost, config.GRAPHQL_MAX_COST);
     if (refusal) throw refusal;

@@ -11,14 +11,12 @@ const perPlan = (table: string) => sql.raw(`(select coalesce(max(n), 0) from (se
 
 /**
  * The largest unpaged list the API can return: the most rows any one plan has in any of its collections, the most
- * goals of any year, or the number of nämnder. Measured in one statement at most once per LIST_BOUND_TTL_MS (all
- * requests meanwhile share it), and again after a GraphQL mutation, so the cost estimate follows the real data
- * instead of a guess.
+ * goals of any year, or the number of nämnder. Measured in one statement when the app is ready, after every GraphQL
+ * mutation (before its answer is sent) and at most every LIST_BOUND_TTL_MS otherwise; reads only use the figure,
+ * so a read's statements never depend on when it was measured.
  */
-export function createListBounds(db: Db, ttlMs = LIST_BOUND_TTL_MS) {
+export function createListBounds(db: Db) {
   let value = MIN_LIST_SIZE;
-  let measuredAt = Number.NEGATIVE_INFINITY;
-  let pending: Promise<number> | null = null;
   const measure = async () => {
     const tables = ['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions'].map(perPlan);
     const [row] = await rawRows<{ n: number | string }>(db, sql`select greatest(
@@ -26,21 +24,12 @@ export function createListBounds(db: Db, ttlMs = LIST_BOUND_TTL_MS) {
       (select count(*) from namnder),
       (select coalesce(max(n), 0) from (select count(*) as n from goals group by year) g)) as n`);
     value = Math.max(MIN_LIST_SIZE, Number(row?.n ?? 0));
-    measuredAt = Date.now();
     return value;
   };
   return {
-    /** After a write, the next estimate measures again rather than wait for the interval. */
-    invalidate() {
-      measuredAt = Number.NEGATIVE_INFINITY;
-    },
-    async largestList(): Promise<number> {
-      if (Date.now() - measuredAt < ttlMs) return value;
-      pending ??= measure().finally(() => {
-        pending = null;
-      });
-      return pending;
-    },
+    largestList: (): number => value,
+    /** Measures again; a database that does not answer keeps the last figure (never below MIN_LIST_SIZE). */
+    refresh: (): Promise<number> => measure().catch(() => value),
   };
 }
 

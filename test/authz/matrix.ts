@@ -322,6 +322,7 @@ export function vorRow(nr: number) {
 const GQL_GET = `/graphql?query=${encodeURIComponent('{ me { sub } }')}`;
 const DATASETS = [
   'namnder', 'goals', 'plans', 'processes', 'working-methods', 'risks', 'controls', 'control-activities', 'follow-ups', 'actions', 'assessments', 'audit-events',
+  'deletions', 'risk-matrix-cells', 'action-tags', 'control-activity-periods',
 ] as const;
 const exportRoutes: Record<string, RestEntry> = Object.fromEntries(
   DATASETS.flatMap((name) =>

@@ -55,6 +55,9 @@ const zodOf: Record<string, Shape> = {
 /** Input types whose zod object is built inline or per app (not importable yet); named so that none is silently added. */
 const notYetMapped = ['AuditEventFilter', 'DeleteInput', 'PlanFilter', 'CreateWebhookInput', 'UpdateWebhookInput'];
 
+/** Zod keys that only the file doors (REST, CLI) send: each file row's line number, for errors. */
+const doorOnlyKeys: Record<string, string[]> = { ImportVorInput: ['lines'] };
+
 const schema = buildSchema(fs.readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 const inputTypes = Object.values(schema.getTypeMap()).filter((x): x is GraphQLInputObjectType => x instanceof GraphQLInputObjectType);
 
@@ -67,6 +70,6 @@ t.test("each SDL input type's fields are its zod object's keys", async (t) => {
   for (const type of inputTypes) {
     const zod = zodOf[type.name];
     if (!zod) continue;
-    t.same(Object.keys(type.getFields()).sort(), Object.keys(zod.shape).sort(), type.name);
+    t.same(Object.keys(type.getFields()).sort(), Object.keys(zod.shape).filter((k) => !doorOnlyKeys[type.name]?.includes(k)).sort(), type.name);
   }
 });

@@ -1,4 +1,5 @@
-import mercurius, { type IResolvers, type MercuriusContext } from 'mercurius';
+import mercurius, { type MercuriusContext } from 'mercurius';
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import { GraphQLError } from 'graphql';
 import { AppError } from '../errors.js';
 import type { PublishedEvent } from './events.repository.js';
@@ -10,9 +11,9 @@ const { withFilter } = mercurius;
 
 type Ctx = MercuriusContext & { eventFilter?: (e: PublishedEvent) => boolean };
 
-export const eventsResolvers: IResolvers = {
+export const eventsResolvers: Resolvers = {
   Query: {
-    domainEvents: (_r, args: { after?: number; limit?: number; types?: string[] }, ctx) => ctx.services.events.feed(ctx, args),
+    domainEvents: (_r, args, ctx) => ctx.services.events.feed(ctx, args),
   },
   Subscription: {
     domainEvents: {

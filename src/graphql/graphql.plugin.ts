@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
-import mercurius from 'mercurius';
-import { GraphQLError } from 'graphql';
+import mercurius, { type IResolverObject, type IResolvers, type MercuriusLoaders } from 'mercurius';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { isProduction, type Config } from '../config.js';
@@ -19,20 +19,21 @@ export function fullTypeDefs(modules: readonly GraphqlModule[]): string[] {
   return [baseTypeDefs, ...modules.flatMap((m) => (m.typeDefs ? [m.typeDefs] : []))];
 }
 
-function mergeResolvers(modules: readonly GraphqlModule[]) {
-  const out: Record<string, Record<string, unknown>> = { Query: { me: (_r: unknown, _a: unknown, ctx: { actor: Actor }) => ({ sub: ctx.actor.sub, roles: ctx.actor.roles }) } };
+function mergeResolvers(modules: readonly GraphqlModule[]): IResolvers {
+  const out: Record<string, IResolverObject | GraphQLScalarType> = { Query: { me: (_r: unknown, _a: unknown, ctx: { actor: Actor }) => ({ sub: ctx.actor.sub, roles: ctx.actor.roles }) } };
   for (const m of modules) {
     for (const [type, fields] of Object.entries(m.resolvers ?? {})) {
-      out[type] = { ...(out[type] ?? {}), ...(fields as Record<string, unknown>) };
+      const before = out[type];
+      out[type] = fields instanceof GraphQLScalarType || before instanceof GraphQLScalarType ? fields : { ...before, ...fields };
     }
   }
   return out;
 }
 
-function mergeLoaders(modules: readonly GraphqlModule[]) {
-  const out: Record<string, Record<string, unknown>> = {};
+function mergeLoaders(modules: readonly GraphqlModule[]): MercuriusLoaders {
+  const out: MercuriusLoaders = {};
   for (const m of modules) {
-    for (const [type, fields] of Object.entries(m.loaders ?? {})) out[type] = { ...(out[type] ?? {}), ...fields };
+    for (const [type, fields] of Object.entries(m.loaders ?? {})) out[type] = { ...out[type], ...fields };
   }
   return out;
 }
@@ -58,8 +59,8 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
   const suggestions = config.GRAPHQL_SUGGESTIONS ?? !isProduction(config);
   await app.register(mercurius, {
     schema: fullTypeDefs(modules),
-    resolvers: { ...scalarResolvers, ...mergeResolvers(modules) } as never,
-    loaders: mergeLoaders(modules) as never,
+    resolvers: { ...scalarResolvers, ...mergeResolvers(modules) },
+    loaders: mergeLoaders(modules),
     // GraphiQL is served from the service's own assets (src/http/graphiql.routes.ts), not mercurius' CDN page.
     graphiql: false,
     jit: 1,

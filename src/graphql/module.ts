@@ -1,9 +1,10 @@
-import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import type { MercuriusLoaders } from 'mercurius';
+import type { Resolvers } from './generated/resolvers-types.js';
 
 /** What each domain module contributes to the one GraphQL schema. */
 export interface GraphqlModule {
   typeDefs?: string;
-  resolvers?: IResolvers;
+  resolvers?: Resolvers;
   loaders?: MercuriusLoaders;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import type { MercuriusLoaders } from 'mercurius';
+import type { Resolvers } from '../graphql/generated/resolvers-types.js';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import type { Clock } from './clock.js';
@@ -35,7 +36,7 @@ export interface LoopDeps extends ServiceDeps {
 export interface AppModule<S extends Record<string, (deps: ServiceDeps) => unknown> = Record<string, (deps: ServiceDeps) => unknown>> {
   name: string;
   typeDefs?: string;
-  resolvers?: IResolvers;
+  resolvers?: Resolvers;
   loaders?: MercuriusLoaders;
   /** Service factories by the name the doors use (`ctx.services.<name>`). */
   services?: S;

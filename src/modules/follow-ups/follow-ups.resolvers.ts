@@ -1,8 +1,8 @@
-import type { IResolvers, MercuriusContext } from 'mercurius';
+import type { MercuriusContext } from 'mercurius';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh } from '../../graphql/module.js';
 import type { ActionRow, FollowUpRow } from './follow-ups.repository.js';
 
-type Input = { input: unknown };
 type PlanRow = { id: string; year: number };
 const data = (planId: string, ctx: MercuriusContext) => ctx.loaders.followUps.load(planId);
 // The year alone needs only the plan row, not the whole VoR tree.
@@ -14,22 +14,22 @@ function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {
   return fresh(ctx, row as T & { id: string }, row.planId);
 }
 
-export const followUpsResolvers: IResolvers = {
+export const followUpsResolvers: Resolvers = {
   Mutation: {
-    startFollowUp: async (_r, a: Input, ctx) => after(ctx, await ctx.services.followUps.start(ctx, a.input)),
-    reportFollowUp: async (_r, a: Input, ctx) => after(ctx, await ctx.services.followUps.report(ctx, a.input)),
-    reopenFollowUp: async (_r, a: Input, ctx) => after(ctx, await ctx.services.followUps.reopen(ctx, a.input)),
-    createAction: async (_r, a: Input, ctx) => after(ctx, await ctx.services.actions.create(ctx, a.input)),
-    updateAction: async (_r, a: Input, ctx) => after(ctx, await ctx.services.actions.update(ctx, a.input)),
-    startAction: async (_r, a: Input, ctx) => after(ctx, await ctx.services.actions.start(ctx, a.input)),
-    completeAction: async (_r, a: Input, ctx) => after(ctx, await ctx.services.actions.complete(ctx, a.input)),
-    cancelAction: async (_r, a: Input, ctx) => after(ctx, await ctx.services.actions.cancel(ctx, a.input)),
-    setAssessment: async (_r, a: Input, ctx) => after(ctx, await ctx.services.assessments.set(ctx, a.input)),
+    startFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.start(ctx, a.input)),
+    reportFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.report(ctx, a.input)),
+    reopenFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.reopen(ctx, a.input)),
+    createAction: async (_r, a, ctx) => after(ctx, await ctx.services.actions.create(ctx, a.input)),
+    updateAction: async (_r, a, ctx) => after(ctx, await ctx.services.actions.update(ctx, a.input)),
+    startAction: async (_r, a, ctx) => after(ctx, await ctx.services.actions.start(ctx, a.input)),
+    completeAction: async (_r, a, ctx) => after(ctx, await ctx.services.actions.complete(ctx, a.input)),
+    cancelAction: async (_r, a, ctx) => after(ctx, await ctx.services.actions.cancel(ctx, a.input)),
+    setAssessment: async (_r, a, ctx) => after(ctx, await ctx.services.assessments.set(ctx, a.input)),
   },
   Plan: {
-    followUps: async (p: PlanRow, a: { period?: string; status?: string }, ctx) =>
+    followUps: async (p: PlanRow, a, ctx) =>
       (await data(p.id, ctx)).followUps.filter((f) => (!a.period || f.period === a.period) && (!a.status || f.status === a.status)),
-    actions: async (p: PlanRow, a: { status?: string; overdue?: boolean }, ctx) =>
+    actions: async (p: PlanRow, a, ctx) =>
       (await data(p.id, ctx)).actions.filter((x) => (!a.status || x.status === a.status) && (a.overdue == null || ctx.services.followUps.overdue(x) === a.overdue)),
     assessment: async (p: PlanRow, _a, ctx) => (await data(p.id, ctx)).assessments[0] ?? null,
     followUpSummary: async (p: PlanRow, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year),

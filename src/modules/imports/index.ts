@@ -13,7 +13,7 @@ export const importsModule = defineModule({
   typeDefs: importsTypeDefs,
   resolvers: {
     Mutation: {
-      importVor: async (_r, a: { input: unknown }, ctx) => {
+      importVor: async (_r, a, ctx) => {
         const report = await ctx.services.imports.importVor(ctx, a.input);
         ctx.loaders.trees.clearAll();
         ctx.loaders.plans.clearAll();

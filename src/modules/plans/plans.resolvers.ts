@@ -1,11 +1,10 @@
-import type { IResolvers, MercuriusContext } from 'mercurius';
+import type { MercuriusContext } from 'mercurius';
+import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
 import { fresh } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
 
-type Input = { input: unknown };
-type Page = { first: number; after?: string | null };
 const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.load(p.id);
 
 function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
@@ -14,26 +13,26 @@ function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
   return fresh(ctx, plan, plan.id);
 }
 
-export const plansResolvers: IResolvers = {
+export const plansResolvers: Resolvers = {
   Query: {
-    plan: (_r, a: { namndCode: string; year: number }, ctx) => ctx.services.plans.get(ctx, a.namndCode, a.year),
-    planById: (_r, a: { id: string }, ctx) => ctx.services.plans.byId(ctx, a.id),
-    plans: (_r, a: { filter?: Record<string, unknown> } & Page, ctx) => ctx.services.plans.list(ctx, a.filter ?? {}, a),
-    risks: (_r, a: { filter?: unknown } & Page, ctx) => ctx.services.plans.cityRisks(ctx, a.filter, a),
+    plan: (_r, a, ctx) => ctx.services.plans.get(ctx, a.namndCode, a.year),
+    planById: (_r, a, ctx) => ctx.services.plans.byId(ctx, a.id),
+    plans: (_r, a, ctx) => ctx.services.plans.list(ctx, a.filter ?? {}, a),
+    risks: (_r, a, ctx) => ctx.services.plans.cityRisks(ctx, a.filter, a),
   },
   Mutation: {
-    createPlan: async (_r, a: Input, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
-    updatePlanSettings: async (_r, a: Input, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
-    adoptPlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
-    reopenPlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),
-    closePlan: async (_r, a: Input, ctx) => planAfter(ctx, await ctx.services.planLifecycle.close(ctx, a.input)),
+    createPlan: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
+    updatePlanSettings: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
+    adoptPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
+    reopenPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),
+    closePlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.close(ctx, a.input)),
   },
   Plan: {
     namnd: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
     riskMatrix: (p: PlanWithNamnd) => p.matrix,
     goals: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).goals,
     processes: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).processes,
-    risks: async (p: PlanWithNamnd, a: { band?: string; inIkp?: boolean; goalCode?: string }, ctx) => {
+    risks: async (p: PlanWithNamnd, a, ctx) => {
       const t = await tree(p, ctx);
       return t.risks.filter((r) => matchesRiskFilter(r, a.goalCode ? t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))?.code : null, a));
     },

@@ -10,7 +10,7 @@ export const rolloverModule = defineModule({
   typeDefs: rolloverTypeDefs,
   resolvers: {
     Mutation: {
-      rollover: async (_r, a: { input: unknown }, ctx) => {
+      rollover: async (_r, a, ctx) => {
         const report = await ctx.services.rollover.rollover(ctx, a.input);
         ctx.loaders.trees.clearAll();
         ctx.loaders.plans.clearAll();

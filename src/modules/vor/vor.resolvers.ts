@@ -1,9 +1,9 @@
-import type { IResolvers, MercuriusContext } from 'mercurius';
+import type { MercuriusContext } from 'mercurius';
+import type { MutationResolvers, Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh } from '../../graphql/module.js';
 import type { ControlActivityRow, ControlRow, ProcessRow, RiskRow, RiskView, WorkingMethodRow } from '../plans/index.js';
 import { previousRiskValue } from '../risks/index.js';
 
-type Input = { input: unknown };
 type Row = { planId: string };
 const tree = (row: Row, ctx: MercuriusContext) => ctx.loaders.trees.load(row.planId);
 
@@ -13,24 +13,33 @@ async function view(r: RiskRow | RiskView, ctx: MercuriusContext): Promise<RiskV
 }
 const derived = <K extends keyof RiskView>(k: K) => async (r: RiskRow, _a: unknown, ctx: MercuriusContext) => (await view(r, ctx))[k];
 
-const mutations = [
-  'Process', 'WorkingMethod', 'Risk', 'Control', 'ControlActivity',
-].flatMap((entity) => {
-  const svc = (ctx: MercuriusContext) => ctx.services.vor as unknown as Record<string, (c: MercuriusContext, i: unknown) => Promise<Row & { id: string }>>;
-  return [
-    [`create${entity}`, async (_r: unknown, a: Input, ctx: MercuriusContext) => fresh(ctx, await svc(ctx)[`create${entity}`](ctx, a.input))],
-    [`update${entity}`, async (_r: unknown, a: Input, ctx: MercuriusContext) => fresh(ctx, await svc(ctx)[`update${entity}`](ctx, a.input))],
-    [`delete${entity}`, async (_r: unknown, a: Input, ctx: MercuriusContext) => {
-      const ok = await svc(ctx)[`delete${entity}`](ctx, a.input);
-      ctx.loaders.trees.clearAll();
-      ctx.loaders.plans.clearAll();
-      return ok;
-    }],
-  ] as const;
-});
+/** After a delete the request's plans are read again (the deleted row's plan is not known here). */
+function afterDelete(ctx: MercuriusContext, ok: boolean): boolean {
+  ctx.loaders.trees.clearAll();
+  ctx.loaders.plans.clearAll();
+  return ok;
+}
 
-export const vorResolvers: IResolvers = {
-  Mutation: Object.fromEntries(mutations),
+const mutations: MutationResolvers = {
+  createProcess: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createProcess(ctx, a.input)),
+  updateProcess: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateProcess(ctx, a.input)),
+  deleteProcess: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteProcess(ctx, a.input)),
+  createWorkingMethod: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createWorkingMethod(ctx, a.input)),
+  updateWorkingMethod: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateWorkingMethod(ctx, a.input)),
+  deleteWorkingMethod: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteWorkingMethod(ctx, a.input)),
+  createRisk: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createRisk(ctx, a.input)),
+  updateRisk: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateRisk(ctx, a.input)),
+  deleteRisk: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteRisk(ctx, a.input)),
+  createControl: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createControl(ctx, a.input)),
+  updateControl: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateControl(ctx, a.input)),
+  deleteControl: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteControl(ctx, a.input)),
+  createControlActivity: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createControlActivity(ctx, a.input)),
+  updateControlActivity: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateControlActivity(ctx, a.input)),
+  deleteControlActivity: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteControlActivity(ctx, a.input)),
+};
+
+export const vorResolvers: Resolvers = {
+  Mutation: mutations,
   Process: {
     goal: async (p: ProcessRow, _a, ctx) => (await tree(p, ctx)).goalsById.get(p.goalId) ?? null,
     mandatory: (p: ProcessRow) => p.mandatoryProcessId !== null,

@@ -51,6 +51,15 @@ t.test('pages are capped where the estimate caps them, and lists count the large
   const refused = await gql(app, '{ plans(first: 500) { nodes { risks { id } } } }');
   t.equal(codeOf(refused), 'QUERY_TOO_COSTLY');
   t.equal(refused.errors![0].extensions.cost, 1 + 500 * (2 + risks));
+  // A mutation that grows the largest plan is counted before its answer goes out, not at the next timer.
+  const plan = (await gqlOk(app, '{ plan(namndCode: "SN", year: 2026) { status processes { workingMethods { id } } } }')).plan;
+  t.equal(plan.status, 'DRAFT');
+  await gqlOk(app, 'mutation($i: CreateRiskInput!) { createRisk(input: $i) { id } }', { i: { workingMethodId: plan.processes[0].workingMethods[0].id, nr: 999, title: 'En till', likelihood: 1, consequence: 1 } });
+  const grown = await gql(app, '{ plans(first: 500) { nodes { risks { id } } } }');
+  t.equal(grown.errors![0].extensions.cost, 1 + 500 * (2 + risks + 1));
+  // A failed mutation touches no plan and leaves the figure as it was.
+  t.ok((await gql(app, 'mutation { createNamnd(input: { code: "", name: "" }) { id } }')).errors);
+  t.equal((await gql(app, '{ plans(first: 500) { nodes { risks { id } } } }')).errors![0].extensions.cost, 1 + 500 * (2 + risks + 1));
 });
 
 t.test('GRAPHQL_MAX_RESPONSE_BYTES refuses a larger answer with a stable code', async (t) => {

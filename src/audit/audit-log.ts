@@ -11,6 +11,8 @@ import { changedFields, insertDomainEvents, type EventData } from '../events/out
 export interface RequestContext {
   actor: Actor;
   requestId?: string;
+  /** Filled by recordAudit when present: the plans this request's writes touched, for the GraphQL list bounds. */
+  touched?: { plans: Set<string>; cityWide: boolean };
 }
 
 /**
@@ -69,6 +71,10 @@ export function hashEvent(e: HashedFields): string {
  */
 export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
   const chain = chainOf(input.namndCode);
+  if (ctx.touched) {
+    if (input.plan) ctx.touched.plans.add(input.plan.id);
+    else ctx.touched.cityWide = true;
+  }
   const [row] = await rawRows<{ seq: number | string; hash: string }>(tx, sql`
     insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, '')
     on conflict (chain) do update set seq = audit_chain_heads.seq

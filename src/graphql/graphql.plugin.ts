@@ -10,7 +10,7 @@ import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
 import { checkBatchSize, checkTotalCost, costRefusal, estimateOperation, estimateRequest, maxAliasesRule, maxDepthRule, QueryLimitError, type Estimate } from './limits.js';
-import { createListBounds, LIST_BOUND_TTL_MS } from './list-bounds.js';
+import { createListBounds, LIST_BOUND_TTL_MS, touchedPlans, type TouchedPlans } from './list-bounds.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
 import { closeOnTokenExpiry } from './subscription-expiry.js';
 
@@ -56,6 +56,12 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
   app.addHook('onClose', async () => clearInterval(boundsTimer));
   // Each request's estimates, made before any operation runs; read again when each operation is about to execute.
   const estimates = new WeakMap<FastifyRequest, (Estimate | null)[]>();
+  const touched = new WeakMap<FastifyRequest, TouchedPlans>();
+  const touchedBy = (request: FastifyRequest) => {
+    let t = touched.get(request);
+    if (!t) touched.set(request, (t = touchedPlans()));
+    return t;
+  };
   const suggestions = config.GRAPHQL_SUGGESTIONS ?? !isProduction(config);
   await app.register(mercurius, {
     schema: fullTypeDefs(modules),
@@ -76,9 +82,9 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
         checkTotalCost(found, config.GRAPHQL_MAX_COST);
         estimates.set(request, found);
       },
-      // A mutation may have grown a plan: the lists are measured again before its answer goes out.
+      // A mutation may have grown a plan: that plan's lists are measured again before its answer goes out.
       onSend: async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-        if (estimates.get(request)?.some((e) => e?.kind === 'mutation')) await listBounds.refresh();
+        if (estimates.get(request)?.some((e) => e?.kind === 'mutation')) await listBounds.refreshTouched(touchedBy(request));
         return payload;
       },
     },
@@ -99,7 +105,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
           },
         }
       : false,
-    context: (request: FastifyRequest, _reply: FastifyReply) => context(request.actor, request.id),
+    context: (request: FastifyRequest, _reply: FastifyReply) => ({ ...context(request.actor, request.id), touched: touchedBy(request) }),
     errorFormatter: (execution, ctx) => {
       const log = (ctx as { reply?: FastifyReply })?.reply?.request.log ?? app.log;
       // Mercurius wraps request validation errors (syntax, unknown fields, variable types) in one aggregate.

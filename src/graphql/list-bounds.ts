@@ -7,30 +7,49 @@ export const MIN_LIST_SIZE = 50;
 /** How long the measured bound is reused; a plan that grows meanwhile is counted at the next refresh. */
 export const LIST_BOUND_TTL_MS = 30_000;
 
-const perPlan = (table: string) => sql.raw(`(select coalesce(max(n), 0) from (select count(*) as n from ${table} group by plan_id) t)`);
+const PLAN_TABLES = ['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions'];
+
+const perPlan = (table: string, planIds?: string[]) =>
+  sql`(select coalesce(max(n), 0) from (select count(*) as n from ${sql.raw(table)}${planIds ? sql` where plan_id in (${planIds.length ? sql.join(planIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`})` : sql``} group by plan_id) t)`;
 
 /**
  * The largest unpaged list the API can return: the most rows any one plan has in any of its collections, the most
- * goals of any year, or the number of nämnder. Measured in one statement when the app is ready, after every GraphQL
- * mutation (before its answer is sent) and at most every LIST_BOUND_TTL_MS otherwise; reads only use the figure,
+ * goals of any year, or the number of nämnder. Measured in one statement when the app is ready and every
+ * LIST_BOUND_TTL_MS, and after every GraphQL mutation (before its answer is sent) for the plans it touched; reads only use the figure,
  * so a read's statements never depend on when it was measured.
  */
 export function createListBounds(db: Db) {
   let value = MIN_LIST_SIZE;
-  const measure = async () => {
-    const tables = ['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions'].map(perPlan);
+  /** Without plan ids: every plan, and the figure may shrink. With them: only those plans, and it can only grow. */
+  const measure = async (planIds?: string[]) => {
+    const tables = PLAN_TABLES.map((t) => perPlan(t, planIds));
     const [row] = await rawRows<{ n: number | string }>(db, sql`select greatest(
       ${sql.join(tables, sql`, `)},
       (select count(*) from namnder),
       (select coalesce(max(n), 0) from (select count(*) as n from goals group by year) g)) as n`);
-    value = Math.max(MIN_LIST_SIZE, Number(row?.n ?? 0));
+    const measured = Math.max(MIN_LIST_SIZE, Number(row?.n ?? 0));
+    value = planIds ? Math.max(value, measured) : measured;
     return value;
   };
   return {
     largestList: (): number => value,
     /** Measures again; a database that does not answer keeps the last figure (never below MIN_LIST_SIZE). */
     refresh: (): Promise<number> => measure().catch(() => value),
+    /**
+     * After a write: only the plans it touched can have grown (and the small city-wide lists), so only they are
+     * counted, by index, instead of grouping every table of the database after every mutation.
+     */
+    refreshTouched: (touched: TouchedPlans): Promise<number> =>
+      touched.plans.size || touched.cityWide ? measure([...touched.plans]).catch(() => value) : Promise.resolve(value),
   };
 }
+
+/** What the audited writes of one request touched (collected by recordAudit when the context carries it). */
+export interface TouchedPlans {
+  plans: Set<string>;
+  cityWide: boolean;
+}
+
+export const touchedPlans = (): TouchedPlans => ({ plans: new Set(), cityWide: false });
 
 export type ListBounds = ReturnType<typeof createListBounds>;

@@ -17,16 +17,16 @@ export function actionItem(a: ActionRow): SafeHtml {
 export function deadlineNote(data: ReportData, f: FollowUpRow): SafeHtml {
   const d = data.deadlineOf(f);
   const state = d.late ? 'Rapporterad efter sista dag' : d.overdue ? 'Försenad' : '';
-  return html`<span class="deadline muted" data-due-date="${d.dueDate}" data-late="${String(d.late)}" data-overdue="${String(d.overdue)}">Sista dag ${d.dueDate}${state ? html` · <strong>${state}</strong>` : ''}</span>`;
+  return html`<div class="deadline muted" data-due-date="${d.dueDate}" data-late="${String(d.late)}" data-overdue="${String(d.overdue)}">Sista dag ${d.dueDate}${state ? html` · <strong>${state}</strong>` : ''}</div>`;
 }
 
 export function followUpResult(data: ReportData, f: FollowUpRow): SafeHtml {
   const actions = data.actionsByFollowUp.get(f.id) ?? [];
   return html`<div class="result" data-period="${f.period}" data-outcome="${f.outcome ?? ''}"><strong>${label(PERIOD, f.period)}:</strong> ${
     f.status === 'REPORTED' ? html`<span class="outcome-${f.outcome ?? ''}">${label(OUTCOME, f.outcome)}</span>` : html`<span class="muted">${label(FOLLOW_UP_STATUS, f.status)}</span>`
-  }${f.resultText ? html`<br><span class="text">${f.resultText}</span>` : ''}${f.explanation ? html`<br><em>Förklaring:</em> <span class="text">${f.explanation}</span>` : ''}<br>${deadlineNote(data, f)}${
+  }${f.resultText ? html`<br><span class="text">${f.resultText}</span>` : ''}${f.explanation ? html`<br><em>Förklaring:</em> <span class="text">${f.explanation}</span>` : ''}${
     actions.length ? html`<ul class="actions">${actions.map(actionItem)}</ul>` : ''
-  }</div>`;
+  }${deadlineNote(data, f)}</div>`;
 }
 
 /** The results of one control activity, period by period (only the periods it is followed up in, or has data for). */

@@ -167,6 +167,19 @@ t.test('setting the date a period already has changes no follow-up', async (t) =
   t.same(await exported(`&updatedSince=${encodeURIComponent(before)}`), [], 'no row changed');
 });
 
+t.test('the ETag of a dataset with overdue changes with the Stockholm date, not within a day', async (t) => {
+  const etag = async (dataset: string) => (await app.inject({ url: `/api/v1/exports/${dataset}.json`, headers: { authorization: `Bearer ${token('admin')}` } })).headers.etag;
+  at = new Date('2026-10-26T10:00:00Z');
+  const morning = { f: await etag('follow-ups'), a: await etag('actions'), r: await etag('risks') };
+  at = new Date('2026-10-26T22:59:00Z');
+  t.same({ f: await etag('follow-ups'), a: await etag('actions'), r: await etag('risks') }, morning, 'the same Stockholm day: unchanged');
+  at = new Date('2026-10-26T23:00:00Z');
+  const next = { f: await etag('follow-ups'), a: await etag('actions'), r: await etag('risks') };
+  t.not(next.f, morning.f, 'follow-ups: a new day may change overdue');
+  t.not(next.a, morning.a, 'actions too');
+  t.equal(next.r, morning.r, 'risks have nothing derived from the date');
+});
+
 t.test('loading deadlines costs one statement per request, not one per follow-up', async (t) => {
   const count = async (fields: string) => {
     tdb.queries.length = 0;

@@ -1,10 +1,10 @@
+import type { DbOrTx } from '../../db/client.js';
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput, year } from '../../lib/validate.js';
 import { deadlineCalendar, periodDeadlineDate, type DeadlineCalendar, type Period } from './deadlines.js';
-import type { DbOrTx } from '../../db/client.js';
 import { inputs } from './follow-ups.inputs.js';
 import { followUpRepository, type PeriodDeadlineRow } from './follow-ups.repository.js';
 

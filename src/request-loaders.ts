@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Actor } from './auth/actor.js';
 import type { Services } from './services.js';
-import type { PlanTree, PlanWithNamnd } from './modules/index.js';
+import type { DeadlineCalendar, PlanTree, PlanWithNamnd } from './modules/index.js';
 
 /**
  * Per-request batching: every plan a query touches is loaded with one fixed set of statements,
@@ -29,6 +29,11 @@ export function createRequestLoaders(services: Services) {
         actions: rows.actions.filter((r) => r.planId === id),
         assessments: rows.assessments.filter((r) => r.planId === id),
       }));
+    }),
+    // Period deadlines by year (master data): every follow-up's dueDate, late and overdue in one statement.
+    deadlines: new DataLoader<number, DeadlineCalendar>(async (years) => {
+      const calendar = await services.deadlines.calendar(years);
+      return years.map(() => calendar);
     }),
     decisions: new DataLoader<string, Awaited<ReturnType<Services['planLifecycle']['decisionsFor']>>>(async (ids) => {
       const rows = await services.planLifecycle.decisionsFor(ids);

@@ -43,7 +43,7 @@ const planVersion = async () => (await one(sql`select version, status::text as s
 
 // Each step picks its target among the rows that exist when it runs; a step the rules refuse changes nothing.
 type Step = { op: string; i: number; v: number };
-const OPS = ['createRisk', 'revalue', 'moveRisk', 'renameProcess', 'renameWorkingMethod', 'threshold', 'matrix', 'deleteRisk', 'deleteControl', 'tags', 'adopt', 'reopen'] as const;
+const OPS = ['createRisk', 'revalue', 'moveRisk', 'renameProcess', 'renameWorkingMethod', 'threshold', 'matrix', 'deleteRisk', 'deleteControl', 'tags', 'adopt', 'reopen', 'deadline'] as const;
 
 async function run({ op, i, v }: Step) {
   const risk = pick(await rawRows<Row>(db, sql`select id, version from risks where plan_id = ${plan.planId} order by id`), i);
@@ -94,6 +94,15 @@ async function run({ op, i, v }: Step) {
       break;
     case 'reopen':
       await m(`mutation($i: ReasonInput!) { reopenPlan(input: $i) { id } }`, { id: plan.planId, version: p.version, reason: 'Ändring' });
+      break;
+    case 'deadline':
+      // A moved period deadline changes due_date and late of that year's follow-ups in the period (seeded: T1).
+      await m(`mutation($i: SetPeriodDeadlineInput!) { setPeriodDeadline(input: $i) { id } }`, {
+        year: 2026,
+        period: 'T1',
+        deadline: `2026-${String(((v + i) % 12) + 1).padStart(2, '0')}-15`,
+        reason: 'Flyttad',
+      });
       break;
   }
 }

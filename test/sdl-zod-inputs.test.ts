@@ -49,6 +49,7 @@ const zodOf: Record<string, Shape> = {
   UpdateActionInput: followUpInputs.updateAction,
   ActionTransitionInput: followUpInputs.actionTransition,
   SetAssessmentInput: followUpInputs.setAssessment,
+  SetPeriodDeadlineInput: followUpInputs.setPeriodDeadline,
   RolloverInput: rolloverInput,
 };
 

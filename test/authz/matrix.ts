@@ -186,6 +186,7 @@ export const graphqlMatrix: { Query: Record<string, GraphqlEntry>; Mutation: Rec
     goals: { request: () => ({ query: `{ goals(year: ${DRAFT_YEAR}) { code title } }` }), expect: only(ANY_VALID) },
     mandatoryProcesses: { request: () => ({ query: '{ mandatoryProcesses { name workingMethods { name } } }' }), expect: only(ANY_VALID) },
     defaultMatrix: { request: () => ({ query: '{ defaultMatrix { bands { key } cells } }' }), expect: only(ANY_VALID) },
+    periodDeadlines: { request: () => ({ query: '{ periodDeadlines(year: 2090) { period deadline isDefault history { action } } }' }), expect: adminOnly() },
     plan: {
       request: () => ({ query: `query($c: String!, $y: Int!) { plan(namndCode: $c, year: $y) ${SN_PLAN} }`, variables: { c: SUBJECT_NAMND, y: DRAFT_YEAR } }),
       expect: readsOfSubject(),
@@ -229,6 +230,11 @@ export const graphqlMatrix: { Query: Record<string, GraphqlEntry>; Mutation: Rec
       adminOnly(),
     ),
     setDefaultMatrix: op('mutation($i: RiskMatrixInput!) { setDefaultMatrix(input: $i) { cells } }', async (ctx) => (await ctx.admin('{ defaultMatrix { bands { key label color } cells } }')).defaultMatrix, adminOnly()),
+    setPeriodDeadline: op(
+      mutation('setPeriodDeadline', 'SetPeriodDeadlineInput', '{ id deadline }'),
+      () => ({ year: 2090, period: 'T1', deadline: '2090-05-15', reason: 'Matrisbeslut' }),
+      adminOnly(),
+    ),
     rollover: op(mutation('rollover', 'RolloverInput', '{ toYear }'), () => ({ fromYear: DRAFT_YEAR, toYear: DRAFT_YEAR + 1, namndCode: OTHER_NAMND }), adminOnly()),
     createWebhook: op(mutation('createWebhook', 'CreateWebhookInput', '{ webhook { id } }'), () => ({ url: 'http://127.0.0.1:9/matrix', namndCodes: [SUBJECT_NAMND] }), adminOnly()),
     updateWebhook: op(mutation('updateWebhook', 'UpdateWebhookInput'), async (ctx) => ({ ...(await fresh.webhook(ctx)), paused: true }), adminOnly()),

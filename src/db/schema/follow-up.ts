@@ -1,4 +1,4 @@
-import { date, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { id, timestamps, version } from './columns.js';
 import { plans } from './plans.js';
 import { controlActivities, period } from './vor.js';
@@ -79,4 +79,15 @@ export const assessments = pgTable('assessments', {
   ...timestamps,
 });
 
-
+/** Master data: a follow-up period's deadline in one year, where the city moved it; other years keep the default. */
+export const periodDeadlines = pgTable(
+  'period_deadlines',
+  {
+    year: integer('year').notNull(),
+    period: period('period').notNull(),
+    deadline: date('deadline').notNull(),
+    version: version(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ name: 'period_deadlines_pkey', columns: [t.year, t.period] })],
+);

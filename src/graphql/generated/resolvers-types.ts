@@ -40,6 +40,8 @@ export type Query = {
   plans: PlanConnection;
   /** Risks across nämnder the caller may read (e.g. all critical risks of 2026) */
   risks: RiskConnection;
+  /** Admin only: the year's three deadlines */
+  periodDeadlines: Array<PeriodDeadline>;
   /** Admin only */
   webhooks: Array<Webhook>;
   /** Admin only: one webhook's deliveries in feed order */
@@ -94,6 +96,11 @@ export type QueryRisksArgs = {
   filter?: InputMaybe<RiskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPeriodDeadlinesArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -166,6 +173,8 @@ export type Mutation = {
   /** Any open state → CANCELLED, with a reason */
   cancelAction: Action;
   setAssessment: Assessment;
+  /** Admin only: moves a period's deadline of a year; the year's follow-ups show it at once (dueDate, late, overdue) */
+  setPeriodDeadline: PeriodDeadline;
   /** Next year's draft plans from this year's (admin). Safe to run again: what was carried is skipped. All or nothing per nämnd. */
   rollover: RolloverReport;
   /** Admin only */
@@ -361,6 +370,11 @@ export type MutationCancelActionArgs = {
 
 export type MutationSetAssessmentArgs = {
   input: SetAssessmentInput;
+};
+
+
+export type MutationSetPeriodDeadlineArgs = {
+  input: SetPeriodDeadlineInput;
 };
 
 
@@ -1104,7 +1118,7 @@ export type FollowUp = {
   __typename?: 'FollowUp';
   id: Scalars['ID']['output'];
   period: Period;
-  /** End of the period: 30 April, 31 August, 31 December of the plan's year */
+  /** The period's deadline in the plan's year: 30 April, 31 August, 31 December unless the city moved it (periodDeadlines) */
   dueDate: Scalars['Date']['output'];
   status: FollowUpStatus;
   outcome?: Maybe<FollowUpOutcome>;
@@ -1112,8 +1126,10 @@ export type FollowUp = {
   explanation?: Maybe<Scalars['String']['output']>;
   reportedAt?: Maybe<Scalars['DateTime']['output']>;
   reportedBy?: Maybe<Scalars['String']['output']>;
-  /** Reported after the period's date */
+  /** Reported after the deadline day (Stockholm date of reportedAt) */
   late: Scalars['Boolean']['output'];
+  /** Not reported and the deadline day is over in Stockholm (as of now) */
+  overdue: Scalars['Boolean']['output'];
   controlActivity: ControlActivity;
   actions: Array<Action>;
   version: Scalars['Int']['output'];
@@ -1164,9 +1180,36 @@ export type FollowUpSummary = {
   reported: Scalars['Int']['output'];
   deviations: Scalars['Int']['output'];
   notPerformed: Scalars['Int']['output'];
+  /** Reported after the deadline */
   late: Scalars['Int']['output'];
+  /** Not reported and past the deadline */
+  overdueFollowUps: Scalars['Int']['output'];
   openActions: Scalars['Int']['output'];
   overdueActions: Scalars['Int']['output'];
+};
+
+/** A follow-up period's deadline in one year: city-wide master data, moved by an admin */
+export type PeriodDeadline = {
+  __typename?: 'PeriodDeadline';
+  /** year-period, e.g. 2026-T1 (the audit trail's entity id) */
+  id: Scalars['ID']['output'];
+  year: Scalars['Int']['output'];
+  period: Period;
+  deadline: Scalars['Date']['output'];
+  /** No date set for the year: the default (30 April, 31 August, 31 December) applies */
+  isDefault: Scalars['Boolean']['output'];
+  /** 0 while the default applies */
+  version: Scalars['Int']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  history: Array<AuditEvent>;
+};
+
+export type SetPeriodDeadlineInput = {
+  year: Scalars['Int']['input'];
+  period: Period;
+  /** In the year or the next */
+  deadline: Scalars['Date']['input'];
+  reason: Scalars['String']['input'];
 };
 
 export type ReportFollowUpInput = {
@@ -1554,6 +1597,8 @@ export type ResolversTypes = {
   Action: ResolverTypeWrapper<any>;
   Assessment: ResolverTypeWrapper<any>;
   FollowUpSummary: ResolverTypeWrapper<any>;
+  PeriodDeadline: ResolverTypeWrapper<any>;
+  SetPeriodDeadlineInput: ResolverTypeWrapper<any>;
   ReportFollowUpInput: ResolverTypeWrapper<any>;
   CreateActionInput: ResolverTypeWrapper<any>;
   UpdateActionInput: ResolverTypeWrapper<any>;
@@ -1651,6 +1696,8 @@ export type ResolversParentTypes = {
   Action: any;
   Assessment: any;
   FollowUpSummary: any;
+  PeriodDeadline: any;
+  SetPeriodDeadlineInput: any;
   ReportFollowUpInput: any;
   CreateActionInput: any;
   UpdateActionInput: any;
@@ -1698,6 +1745,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   planById?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanByIdArgs, 'id'>>;
   plans?: Resolver<ResolversTypes['PlanConnection'], ParentType, ContextType, RequireFields<QueryPlansArgs, 'first'>>;
   risks?: Resolver<ResolversTypes['RiskConnection'], ParentType, ContextType, RequireFields<QueryRisksArgs, 'first'>>;
+  periodDeadlines?: Resolver<Array<ResolversTypes['PeriodDeadline']>, ParentType, ContextType, RequireFields<QueryPeriodDeadlinesArgs, 'year'>>;
   webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
   webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'webhookId' | 'first'>>;
   domainEvents?: Resolver<ResolversTypes['DomainEventPage'], ParentType, ContextType, RequireFields<QueryDomainEventsArgs, 'after' | 'limit'>>;
@@ -1742,6 +1790,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   completeAction?: Resolver<ResolversTypes['Action'], ParentType, ContextType, RequireFields<MutationCompleteActionArgs, 'input'>>;
   cancelAction?: Resolver<ResolversTypes['Action'], ParentType, ContextType, RequireFields<MutationCancelActionArgs, 'input'>>;
   setAssessment?: Resolver<ResolversTypes['Assessment'], ParentType, ContextType, RequireFields<MutationSetAssessmentArgs, 'input'>>;
+  setPeriodDeadline?: Resolver<ResolversTypes['PeriodDeadline'], ParentType, ContextType, RequireFields<MutationSetPeriodDeadlineArgs, 'input'>>;
   rollover?: Resolver<ResolversTypes['RolloverReport'], ParentType, ContextType, RequireFields<MutationRolloverArgs, 'input'>>;
   createWebhook?: Resolver<ResolversTypes['WebhookWithSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookArgs, 'input'>>;
   updateWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationUpdateWebhookArgs, 'input'>>;
@@ -2038,6 +2087,7 @@ export type FollowUpResolvers<ContextType = MercuriusContext, ParentType extends
   reportedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   reportedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   controlActivity?: Resolver<ResolversTypes['ControlActivity'], ParentType, ContextType>;
   actions?: Resolver<Array<ResolversTypes['Action']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2079,8 +2129,20 @@ export type FollowUpSummaryResolvers<ContextType = MercuriusContext, ParentType 
   deviations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   notPerformed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   late?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdueFollowUps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   openActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   overdueActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PeriodDeadlineResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['PeriodDeadline'] = ResolversParentTypes['PeriodDeadline']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
+  deadline?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
 };
 
 export type RolloverCountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RolloverCount'] = ResolversParentTypes['RolloverCount']> = {
@@ -2220,6 +2282,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Action?: ActionResolvers<ContextType>;
   Assessment?: AssessmentResolvers<ContextType>;
   FollowUpSummary?: FollowUpSummaryResolvers<ContextType>;
+  PeriodDeadline?: PeriodDeadlineResolvers<ContextType>;
   RolloverCount?: RolloverCountResolvers<ContextType>;
   RolloverCounts?: RolloverCountsResolvers<ContextType>;
   RolloverError?: RolloverErrorResolvers<ContextType>;

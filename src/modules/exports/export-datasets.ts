@@ -20,6 +20,7 @@ import {
   PERIOD_LABELS,
   PLAN_STATUS_LABELS,
 } from '../labels.js';
+import { isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
 
 // The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
 // so pages and streams have a stable order) and an ordered list of columns: that order is a public contract
@@ -37,6 +38,11 @@ export interface Column {
   description: string;
   /** A Swedish label looked up from another raw field's code. */
   label?: { of: string; labels: Record<string, string> };
+}
+
+/** What an export is computed as of: values derived from the date (`overdue`) are as of this Stockholm day. */
+export interface ExportMoment {
+  today: string;
 }
 
 /** Turns a batch of raw database rows into export rows; may load what the batch refers to first. */
@@ -70,7 +76,9 @@ export interface Dataset {
   cityWide?: SQL;
   /** Only auditors and admins may export it. */
   auditOnly?: boolean;
-  mapper?: (db: DbOrTx) => RowMapper;
+  mapper?: (db: DbOrTx, at: ExportMoment) => RowMapper;
+  /** Has columns derived from today's date (overdue): they change without updated_at, so the ETag has the day. */
+  asOfToday?: boolean;
 }
 
 export const DATASET_NAMES = [
@@ -207,6 +215,34 @@ function riskMapper(db: DbOrTx): RowMapper {
         goal_id: raw.goal_id as string,
         band_order: d.band ? bandOrder(rules.matrix, d.band) : null,
       };
+    },
+  };
+}
+
+/** Follow-ups: due_date from the SQL mirror of deadlines.ts, late and overdue by its rules, as of the export's day. */
+function followUpMapper(_db: DbOrTx, at: ExportMoment): RowMapper {
+  const base = columnMapper(DATASETS['follow-ups']);
+  return {
+    async prepare() {},
+    map(raw) {
+      const row = base.map(raw);
+      const due = String(raw.due_date);
+      row.late = reportedLate(raw.reported_at == null ? null : new Date(String(raw.reported_at)), due);
+      row.overdue = pastDeadline(String(raw.status), due, at.today);
+      return row;
+    },
+  };
+}
+
+/** Actions: overdue by deadlines.ts, as of the export's day. */
+function actionMapper(_db: DbOrTx, at: ExportMoment): RowMapper {
+  const base = columnMapper(DATASETS.actions);
+  return {
+    async prepare() {},
+    map(raw) {
+      const row = base.map(raw);
+      row.overdue = isOverdue({ status: String(raw.status), dueDate: (raw.due_date as string | null) ?? null }, at.today);
+      return row;
     },
   };
 }
@@ -494,12 +530,15 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['reported_by', 'text', 'Who reported it', optional],
       UPDATED_AT,
       CREATED_AT,
+      ['due_date', 'date', "The period's deadline in the plan's year: 30 April, 31 August, 31 December unless the city moved it"],
+      ['late', 'boolean', 'Reported after the deadline day (Stockholm date of reported_at)'],
+      ['overdue', 'boolean', 'Not reported and the deadline day is over in Stockholm, as of the export time (changes with the date without moving updated_at)'],
     ]),
-    select: sql.raw(
+    select: sql`${sql.raw(
       `f.id as follow_up_id, f.control_activity_id, ca.control_id, c.risk_id, f.plan_id, n.code as namnd_code, p.year,
        r.nr as risk_nr, f.period::text as period, f.status::text as status, f.outcome::text as outcome, f.result_text,
-       f.explanation, ${iso('f.reported_at')} as reported_at, f.reported_by, ${iso('f.updated_at')} as updated_at, ${iso('f.created_at')} as created_at`,
-    ),
+       f.explanation, ${iso('f.reported_at')} as reported_at, f.reported_by, ${iso('f.updated_at')} as updated_at, ${iso('f.created_at')} as created_at,`,
+    )} ${periodDeadlineSql(sql.raw('p.year'), sql.raw('f.period'))}::text as due_date`,
     from: sql.raw(
       `follow_ups f ${planJoin('f')} join control_activities ca on ca.id = f.control_activity_id
        join controls c on c.id = ca.control_id join risks r on r.id = c.risk_id`,
@@ -508,6 +547,8 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     ...planScope,
     updatedAt: sql.raw('f.updated_at'),
     createdAt: sql.raw('f.created_at'),
+    mapper: followUpMapper,
+    asOfToday: true,
   },
 
   actions: {
@@ -532,6 +573,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['status_reason', 'text', 'Reason of the last transition (e.g. why cancelled)', optional],
       UPDATED_AT,
       CREATED_AT,
+      ['overdue', 'boolean', 'Open and its due date is before the export day in Stockholm, as of the export time (changes with the date without moving updated_at)'],
     ]),
     select: sql.raw(
       `a.id as action_id, a.plan_id, a.follow_up_id, a.origin_action_id, n.code as namnd_code, p.year, a.title,
@@ -543,6 +585,8 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     ...planScope,
     updatedAt: sql.raw('a.updated_at'),
     createdAt: sql.raw('a.created_at'),
+    mapper: actionMapper,
+    asOfToday: true,
   },
 
   assessments: {

@@ -8,6 +8,8 @@ import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { columnMapper, columnNames, DATASETS, keyOf, type DatasetName, type ExportRow } from './export-datasets.js';
 import { fingerprint, streamRawRows, type ExportSelection } from './exports.repository.js';
 import { BOM, csvLine } from './csv.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { today } from '../follow-ups/index.js';
 
 export interface ExportFilters {
   year?: number;
@@ -25,6 +27,8 @@ export interface ExportServiceOptions {
   slotWaitMs?: number;
   /** Rows per database round trip. */
   batchSize?: number;
+  /** "Today" of the date-derived columns (overdue): the app's clock. */
+  clock?: Clock;
 }
 
 export class ExportsBusyError extends AppError {
@@ -71,9 +75,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createExportService(database: Database, opts: ExportServiceOptions) {
   const batchSize = opts.batchSize ?? 1000;
   const slots = createSlots(opts.maxConcurrent, opts.slotWaitMs ?? 30_000);
+  const clock = opts.clock ?? systemClock;
 
   async function* mappedBatches(sel: ExportSelection): AsyncGenerator<ExportRow[]> {
-    const mapper = sel.dataset.mapper?.(database.db) ?? columnMapper(sel.dataset);
+    const mapper = sel.dataset.mapper?.(database.db, { today: today(clock) }) ?? columnMapper(sel.dataset);
     for await (const raw of streamRawRows(database, sel, batchSize)) {
       await mapper.prepare(raw);
       yield raw.map((r) => mapper.map(r));
@@ -150,7 +155,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
     },
 
     /** Changes whenever the selected content does; read from aggregates, for ETag and Last-Modified. */
-    fingerprint: (sel: ExportSelection) => fingerprint(database, sel),
+    fingerprint: async (sel: ExportSelection) => ({ ...(await fingerprint(database, sel)), ...(sel.dataset.asOfToday ? { day: today(clock) } : {}) }),
 
     csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
       const names = columnNames(sel.dataset);

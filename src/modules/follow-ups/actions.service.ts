@@ -1,9 +1,10 @@
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
+import { dueBeforePlanYear } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
 import { FOLLOW_UP_TABLES, followUpRepository } from './follow-ups.repository.js';
 import { planForActions } from './plan-access.js';
@@ -15,6 +16,15 @@ export const ACTION_MACHINE: Machine<ActionStatus, 'start' | 'complete' | 'cance
   complete: { from: ['IN_PROGRESS'], to: () => 'DONE' },
   cancel: { from: ['PLANNED', 'IN_PROGRESS'], to: () => 'CANCELLED' },
 };
+
+/** An action due before its plan's year began cannot be the plan's: refused, with the field that says so. */
+function requireDueInPlanYear(dueDate: string | null | undefined, plan: { year: number; namndCode: string }) {
+  if (!dueBeforePlanYear(dueDate, plan.year)) return;
+  const message = `before 1 January ${plan.year}, the start of the plan's year`;
+  throw new AppError('DUE_DATE_BEFORE_PLAN_YEAR', `An action of the ${plan.namndCode} plan for ${plan.year} cannot be due ${dueDate}: ${message}`, 422, {
+    fields: [{ path: 'input.dueDate', message }],
+  });
+}
 
 /** Åtgärder: on a plan, or answering a deviating follow-up; kept by the nämnd's editors until the year is closed. */
 export function createActionService({ db }: ServiceDeps) {
@@ -46,6 +56,7 @@ export function createActionService({ db }: ServiceDeps) {
       const input = parseInput(inputs.createAction, raw);
       return db.transaction(async (tx) => {
         const plan = await planForActions(tx, ctx, input.planId);
+        requireDueInPlanYear(input.dueDate, plan);
         if (input.followUpId) {
           const f = await followUpRepository.followUp(tx, input.followUpId);
           if (!f || f.planId !== plan.id) throw new ValidationError('followUpId must be a follow-up of the same plan', [{ path: 'input.followUpId', message: 'not a follow-up of this plan' }]);
@@ -72,6 +83,7 @@ export function createActionService({ db }: ServiceDeps) {
         const before = await followUpRepository.action(tx, input.id);
         if (!before) throw new NotFoundError('Action', input.id);
         const plan = await planForActions(tx, ctx, before.planId);
+        requireDueInPlanYear(input.dueDate, plan);
         const { id, version: v, ...patch } = input;
         const after = await updateVersioned(tx, FOLLOW_UP_TABLES.actions, 'Action', id, v, Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)));
         await recordAudit(tx, ctx, {

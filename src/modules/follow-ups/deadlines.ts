@@ -1,5 +1,6 @@
-// Deadlines on the Stockholm calendar: period deadlines, late reports, overdue actions, due soon. Every door
-// (GraphQL, reports, the due job's SQL) derives them here, from one clock, so they cannot disagree around midnight.
+// Deadlines on the Stockholm calendar: period deadlines (defaults, moved per year as master data), late and overdue
+// follow-ups, overdue actions, due soon. Every door (GraphQL, reports, exports, the due job's SQL) derives them here,
+// from one clock, so they cannot disagree around midnight or after a deadline moved.
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Clock } from '../../lib/clock.js';
 
@@ -30,29 +31,78 @@ export const today = (clock: Clock) => stockholmDate(clock.now());
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A period's deadline as a Stockholm date, YYYY-MM-DD. */
-export function periodDeadlineDate(year: number, period: Period): string {
+/**
+ * A year's moved period deadlines (master data, table period_deadlines), by year and period. A period without an
+ * entry keeps its default from PERIOD_ENDS. Built once per request or export from one query (`deadlineCalendar`).
+ */
+export type DeadlineCalendar = ReadonlyMap<number, Partial<Record<Period, string>>>;
+
+/** No moved deadlines: every year has the defaults. */
+export const DEFAULT_CALENDAR: DeadlineCalendar = new Map();
+
+/** The calendar from the master-data rows (year, period, deadline YYYY-MM-DD). */
+export function deadlineCalendar(rows: readonly { year: number; period: Period; deadline: string }[]): DeadlineCalendar {
+  const cal = new Map<number, Partial<Record<Period, string>>>();
+  for (const r of rows) cal.set(r.year, { ...cal.get(r.year), [r.period]: r.deadline });
+  return cal;
+}
+
+/** The default deadline of a period (30 April, 31 August, 31 December), YYYY-MM-DD. */
+export function defaultDeadlineDate(year: number, period: Period): string {
   const { month, day } = PERIOD_ENDS[period];
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 
-/** The last instant of a period's deadline day in Stockholm (summer time in April and August, winter time in December). */
-export function periodDeadline(year: number, period: Period): Date {
-  const offset = PERIOD_ENDS[period].month >= 4 && PERIOD_ENDS[period].month <= 10 ? '+02:00' : '+01:00';
-  return new Date(`${periodDeadlineDate(year, period)}T23:59:59.999${offset}`);
+/** A period's deadline as a Stockholm date, YYYY-MM-DD: the year's moved one, else the default. */
+export function periodDeadlineDate(year: number, period: Period, calendar: DeadlineCalendar = DEFAULT_CALENDAR): string {
+  return calendar.get(year)?.[period] ?? defaultDeadlineDate(year, period);
 }
 
+/** The first instant of a Stockholm date: its UTC offset is +01:00 or +02:00, whichever gives that date at midnight. */
+function stockholmMidnight(day: string): Date {
+  for (const offset of ['+01:00', '+02:00']) {
+    const at = new Date(`${day}T00:00:00${offset}`);
+    if (stockholmDate(at) === day && stockholmDate(new Date(at.getTime() - 1)) !== day) return at;
+  }
+  throw new Error(`No Stockholm midnight for ${day}`);
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The last instant of a period's deadline day in Stockholm (summer or winter time, whichever applies that day). */
+export function periodDeadline(year: number, period: Period, calendar: DeadlineCalendar = DEFAULT_CALENDAR): Date {
+  return new Date(stockholmMidnight(nextDay(periodDeadlineDate(year, period, calendar))).getTime() - 1);
+}
+
+/** Reported after the deadline day (by the Stockholm date of the report). */
+export const reportedLate = (reportedAt: Date | null, deadline: string) => !!reportedAt && stockholmDate(reportedAt) > deadline;
+
+/** Not reported, and the deadline day is over in Stockholm. */
+export const pastDeadline = (status: string, deadline: string, todayDate: string) => status !== 'REPORTED' && deadline < todayDate;
+
 /** Reported after the period's deadline day. */
-export const isLate = (f: { period: Period; reportedAt: Date | null }, year: number) => !!f.reportedAt && f.reportedAt > periodDeadline(year, f.period);
+export const isLate = (f: { period: Period; reportedAt: Date | null }, year: number, calendar: DeadlineCalendar = DEFAULT_CALENDAR) =>
+  reportedLate(f.reportedAt, periodDeadlineDate(year, f.period, calendar));
+
+/** A follow-up not reported whose deadline day is over in Stockholm. */
+export const isFollowUpOverdue = (f: { period: Period; status: string }, year: number, todayDate: string, calendar: DeadlineCalendar = DEFAULT_CALENDAR) =>
+  pastDeadline(f.status, periodDeadlineDate(year, f.period, calendar), todayDate);
 
 /** Overdue is derived: an open action whose due date is before today in Stockholm. */
 export const isOverdue = (a: { status: string; dueDate: string | null }, todayDate: string) => isOpenAction(a) && !!a.dueDate && a.dueDate < todayDate;
 
-/** The same deadline as SQL (the due job selects by it), built from PERIOD_ENDS. */
+/** An action may not be due before its plan's year starts (1 January). */
+export const dueBeforePlanYear = (dueDate: string | null | undefined, planYear: number) => !!dueDate && dueDate < `${planYear}-01-01`;
+
+/**
+ * The same deadline as SQL (the due job and the exports select by it): the year's row in period_deadlines, else
+ * the default built from PERIOD_ENDS. One indexed look-up per row inside the one statement.
+ */
 export function periodDeadlineSql(year: SQLWrapper, period: SQLWrapper) {
   const cases = (k: 'month' | 'day') =>
     sql.join((Object.keys(PERIOD_ENDS) as Period[]).map((p) => sql.raw(`when '${p}' then ${PERIOD_ENDS[p][k]}`)), sql.raw(' '));
-  return sql`make_date(${year}, case ${period} ${cases('month')} end, case ${period} ${cases('day')} end)`;
+  return sql`coalesce((select pd.deadline from period_deadlines pd where pd.year = ${year} and pd.period::text = (${period})::text),
+    make_date(${year}, case (${period})::text ${cases('month')} end, case (${period})::text ${cases('day')} end))`;
 }
 
 /** The open states as an SQL list. */
@@ -64,6 +114,8 @@ export interface FollowUpSummary {
   deviations: number;
   notPerformed: number;
   late: number;
+  /** Not reported and past the deadline. */
+  overdueFollowUps: number;
   openActions: number;
   overdueActions: number;
   /** Outcomes of the reported follow-ups only (the printed report counts these per period). */
@@ -76,6 +128,7 @@ export function summarize(
   actions: { status: string; dueDate: string | null }[],
   year: number,
   todayDate: string,
+  calendar: DeadlineCalendar = DEFAULT_CALENDAR,
 ): FollowUpSummary {
   const reported = followUps.filter((f) => f.status === 'REPORTED');
   const outcome = (o: string) => reported.filter((f) => f.outcome === o).length;
@@ -84,7 +137,8 @@ export function summarize(
     reported: reported.length,
     deviations: followUps.filter((f) => f.outcome === 'DEVIATION').length,
     notPerformed: followUps.filter((f) => f.outcome === 'NOT_PERFORMED').length,
-    late: followUps.filter((f) => isLate(f, year)).length,
+    late: followUps.filter((f) => isLate(f, year, calendar)).length,
+    overdueFollowUps: followUps.filter((f) => isFollowUpOverdue(f, year, todayDate, calendar)).length,
     openActions: actions.filter(isOpenAction).length,
     overdueActions: actions.filter((a) => isOverdue(a, todayDate)).length,
     reportedOutcomes: { NO_DEVIATION: outcome('NO_DEVIATION'), DEVIATION: outcome('DEVIATION'), NOT_PERFORMED: outcome('NOT_PERFORMED') },

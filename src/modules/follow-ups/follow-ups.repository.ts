@@ -1,13 +1,14 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { actions, assessments, followUps, namnder, plans } from '../../db/schema/index.js';
+import { actions, assessments, followUps, namnder, periodDeadlines, plans } from '../../db/schema/index.js';
 import { rawRows } from '../../db/raw.js';
 import { insertDomainEvents } from '../../events/outbox.js';
-import { OPEN_ACTION_STATUSES, openActionStatusesSql, periodDeadlineSql } from './deadlines.js';
+import { OPEN_ACTION_STATUSES, openActionStatusesSql, periodDeadlineSql, type Period } from './deadlines.js';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 export type ActionRow = typeof actions.$inferSelect;
 export type AssessmentRow = typeof assessments.$inferSelect;
+export type PeriodDeadlineRow = typeof periodDeadlines.$inferSelect;
 
 /** The plan a follow-up, action or assessment belongs to, as far as their rules need it. */
 export interface PlanRef {
@@ -36,6 +37,36 @@ export const followUpRepository = {
       db.select().from(assessments).where(inArray(assessments.planId, ids)),
     ]);
     return { followUps: f, actions: a, assessments: s };
+  },
+  /** The moved deadlines of these years, in one statement. */
+  deadlines(db: DbOrTx, years: readonly number[]): Promise<PeriodDeadlineRow[]> {
+    if (!years.length) return Promise.resolve([]);
+    return db.select().from(periodDeadlines).where(inArray(periodDeadlines.year, [...new Set(years)])).orderBy(asc(periodDeadlines.year), asc(periodDeadlines.period));
+  },
+  /** The year's row for a period, locked for the write. */
+  async deadline(db: DbOrTx, year: number, period: Period): Promise<PeriodDeadlineRow | undefined> {
+    const [row] = await db.select().from(periodDeadlines).where(and(eq(periodDeadlines.year, year), eq(periodDeadlines.period, period))).for('update');
+    return row;
+  },
+  async saveDeadline(db: DbOrTx, year: number, period: Period, deadline: string): Promise<PeriodDeadlineRow> {
+    const [row] = await db
+      .insert(periodDeadlines)
+      .values({ year, period, deadline })
+      .onConflictDoUpdate({ target: [periodDeadlines.year, periodDeadlines.period], set: { deadline, version: sql`${periodDeadlines.version} + 1`, updatedAt: new Date() } })
+      .returning();
+    return row;
+  },
+  /**
+   * A moved deadline changes the exported due_date and late of the year's follow-ups in that period: their
+   * updated_at moves, so an incremental refresh picks them up (as 0005's triggers do for a plan's threshold).
+   */
+  async touchFollowUps(db: DbOrTx, year: number, period: Period): Promise<number> {
+    const rows = await db
+      .update(followUps)
+      .set({ updatedAt: sql`greatest(now(), ${followUps.updatedAt} + interval '1 millisecond')` })
+      .where(and(eq(followUps.period, period), inArray(followUps.planId, db.select({ id: plans.id }).from(plans).where(eq(plans.year, year)))))
+      .returning({ id: followUps.id });
+    return rows.length;
   },
   /** The plan row, locked for the rest of the transaction, so its status cannot change under the write. */
   async plan(db: DbOrTx, planId: string): Promise<PlanRef | undefined> {

@@ -5,8 +5,12 @@ import type { ActionRow, FollowUpRow } from './follow-ups.repository.js';
 
 type PlanRow = { id: string; year: number };
 const data = (planId: string, ctx: MercuriusContext) => ctx.loaders.followUps.load(planId);
-// The year alone needs only the plan row, not the whole VoR tree.
+// The year alone needs only the plan row, not the whole VoR tree; the year's deadlines are one batched statement.
 const yearOf = async (f: FollowUpRow, ctx: MercuriusContext) => (await ctx.loaders.plans.load(f.planId)).year;
+const deadlinesOf = async (f: FollowUpRow, ctx: MercuriusContext) => {
+  const year = await yearOf(f, ctx);
+  return [year, await ctx.loaders.deadlines.load(year)] as const;
+};
 
 /** Follow-up data is read again after a write in the same request. */
 function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {
@@ -15,7 +19,15 @@ function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {
 }
 
 export const followUpsResolvers: Resolvers = {
+  Query: {
+    periodDeadlines: (_r, a, ctx) => ctx.services.deadlines.list(ctx, a.year),
+  },
   Mutation: {
+    setPeriodDeadline: async (_r, a, ctx) => {
+      const row = await ctx.services.deadlines.set(ctx, a.input);
+      ctx.loaders.deadlines.clear(row.year);
+      return row;
+    },
     startFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.start(ctx, a.input)),
     reportFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.report(ctx, a.input)),
     reopenFollowUp: async (_r, a, ctx) => after(ctx, await ctx.services.followUps.reopen(ctx, a.input)),
@@ -32,14 +44,15 @@ export const followUpsResolvers: Resolvers = {
     actions: async (p: PlanRow, a, ctx) =>
       (await data(p.id, ctx)).actions.filter((x) => (!a.status || x.status === a.status) && (a.overdue == null || ctx.services.followUps.overdue(x) === a.overdue)),
     assessment: async (p: PlanRow, _a, ctx) => (await data(p.id, ctx)).assessments[0] ?? null,
-    followUpSummary: async (p: PlanRow, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year),
+    followUpSummary: async (p: PlanRow, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year, await ctx.loaders.deadlines.load(p.year)),
   },
   ControlActivity: {
     followUps: async (c: { id: string; planId: string }, _a, ctx) => (await data(c.planId, ctx)).followUps.filter((f) => f.controlActivityId === c.id),
   },
   FollowUp: {
-    dueDate: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.dueDate(f, await yearOf(f, ctx)),
-    late: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.late(f, await yearOf(f, ctx)),
+    dueDate: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.dueDate(f, ...(await deadlinesOf(f, ctx))),
+    late: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.late(f, ...(await deadlinesOf(f, ctx))),
+    overdue: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.followUpOverdue(f, ...(await deadlinesOf(f, ctx))),
     controlActivity: async (f: FollowUpRow, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId),
     actions: async (f: FollowUpRow, _a, ctx) => (await data(f.planId, ctx)).actions.filter((x) => x.followUpId === f.id),
   },

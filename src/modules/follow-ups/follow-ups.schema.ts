@@ -35,7 +35,7 @@ export const followUpsTypeDefs = /* GraphQL */ `
   type FollowUp {
     id: ID!
     period: Period!
-    "End of the period: 30 April, 31 August, 31 December of the plan's year"
+    "The period's deadline in the plan's year: 30 April, 31 August, 31 December unless the city moved it (periodDeadlines)"
     dueDate: Date!
     status: FollowUpStatus!
     outcome: FollowUpOutcome
@@ -43,8 +43,10 @@ export const followUpsTypeDefs = /* GraphQL */ `
     explanation: String
     reportedAt: DateTime
     reportedBy: String
-    "Reported after the period's date"
+    "Reported after the deadline day (Stockholm date of reportedAt)"
     late: Boolean!
+    "Not reported and the deadline day is over in Stockholm (as of now)"
+    overdue: Boolean!
     controlActivity: ControlActivity!
     actions: [Action!]!
     version: Int!
@@ -92,9 +94,40 @@ export const followUpsTypeDefs = /* GraphQL */ `
     reported: Int!
     deviations: Int!
     notPerformed: Int!
+    "Reported after the deadline"
     late: Int!
+    "Not reported and past the deadline"
+    overdueFollowUps: Int!
     openActions: Int!
     overdueActions: Int!
+  }
+
+  "A follow-up period's deadline in one year: city-wide master data, moved by an admin"
+  type PeriodDeadline {
+    "year-period, e.g. 2026-T1 (the audit trail's entity id)"
+    id: ID!
+    year: Int!
+    period: Period!
+    deadline: Date!
+    "No date set for the year: the default (30 April, 31 August, 31 December) applies"
+    isDefault: Boolean!
+    "0 while the default applies"
+    version: Int!
+    updatedAt: DateTime
+    history: [AuditEvent!]!
+  }
+
+  input SetPeriodDeadlineInput {
+    year: Int!
+    period: Period!
+    "In the year or the next"
+    deadline: Date!
+    reason: String!
+  }
+
+  extend type Query {
+    "Admin only: the year's three deadlines"
+    periodDeadlines(year: Int!): [PeriodDeadline!]!
   }
 
   extend type Plan {
@@ -162,5 +195,7 @@ export const followUpsTypeDefs = /* GraphQL */ `
     "Any open state → CANCELLED, with a reason"
     cancelAction(input: ReasonInput!): Action!
     setAssessment(input: SetAssessmentInput!): Assessment!
+    "Admin only: moves a period's deadline of a year; the year's follow-ups show it at once (dueDate, late, overdue)"
+    setPeriodDeadline(input: SetPeriodDeadlineInput!): PeriodDeadline!
   }
 `;

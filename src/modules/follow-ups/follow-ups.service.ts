@@ -5,7 +5,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
-import { isLate, isOverdue, periodDeadlineDate, summarize, today } from './deadlines.js';
+import { isFollowUpOverdue, isLate, isOverdue, periodDeadlineDate, summarize, today, type DeadlineCalendar } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
 import { FOLLOW_UP_TABLES, followUpRepository, type ActionRow, type FollowUpRow, type PlanFollowUpRows } from './follow-ups.repository.js';
 import { planFor, requireAdopted } from './plan-access.js';
@@ -75,11 +75,13 @@ export function createFollowUpService({ db, clock }: ServiceDeps) {
 
     forPlans: (planIds: readonly string[]) => followUpRepository.forPlans(db, planIds),
 
-    // Derived values, by this app's clock and the Stockholm calendar (deadlines.ts).
-    dueDate: (f: FollowUpRow, year: number) => periodDeadlineDate(year, f.period),
-    late: (f: FollowUpRow, year: number) => isLate(f, year),
+    // Derived values, by this app's clock, the Stockholm calendar and the year's deadlines (deadlines.ts).
+    dueDate: (f: FollowUpRow, year: number, calendar?: DeadlineCalendar) => periodDeadlineDate(year, f.period, calendar),
+    late: (f: FollowUpRow, year: number, calendar?: DeadlineCalendar) => isLate(f, year, calendar),
+    followUpOverdue: (f: FollowUpRow, year: number, calendar?: DeadlineCalendar) => isFollowUpOverdue(f, year, today(clock), calendar),
     overdue: (a: ActionRow) => isOverdue(a, today(clock)),
-    summary: (rows: Pick<PlanFollowUpRows, 'followUps' | 'actions'>, year: number) => summarize(rows.followUps, rows.actions, year, today(clock)),
+    summary: (rows: Pick<PlanFollowUpRows, 'followUps' | 'actions'>, year: number, calendar?: DeadlineCalendar) =>
+      summarize(rows.followUps, rows.actions, year, today(clock), calendar),
   };
 }
 

@@ -4,14 +4,33 @@ import { historyLoader } from '../../graphql/module.js';
 import { defineModule } from '../../lib/app-module.js';
 import { createActionService } from './actions.service.js';
 import { createAssessmentService } from './assessments.service.js';
+import { createDeadlineService } from './deadlines.service.js';
 import { createDueJob } from './due-job.js';
 import { followUpRepository } from './follow-ups.repository.js';
 import { followUpsResolvers } from './follow-ups.resolvers.js';
 import { followUpsTypeDefs } from './follow-ups.schema.js';
 import { createFollowUpService } from './follow-ups.service.js';
 
-export { isOpenAction, OPEN_ACTION_STATUSES, summarize, today, type FollowUpSummary } from './deadlines.js';
+export {
+  DEFAULT_CALENDAR,
+  isFollowUpOverdue,
+  isLate,
+  isOpenAction,
+  isOverdue,
+  OPEN_ACTION_STATUSES,
+  pastDeadline,
+  periodDeadlineDate,
+  periodDeadlineSql,
+  reportedLate,
+  summarize,
+  today,
+  type DeadlineCalendar,
+  type FollowUpSummary,
+} from './deadlines.js';
 export type { ActionRow, AssessmentRow, FollowUpRow } from './follow-ups.repository.js';
+
+/** The moved period deadlines of these years as a calendar, in one statement (reports, exports). */
+export { calendarOf as deadlineCalendarFor } from './deadlines.service.js';
 
 /** For the plan's adoption: the IKP's follow-ups, creating only those missing; returns how many were created. */
 export const createMissingFollowUps = (tx: DbOrTx, wanted: { planId: string; controlActivityId: string; period: 'T1' | 'T2' | 'VB' }[]) =>
@@ -34,8 +53,8 @@ export const followUpsModule = defineModule({
   name: 'followUps',
   typeDefs: followUpsTypeDefs,
   resolvers: followUpsResolvers,
-  loaders: Object.fromEntries(['FollowUp', 'Action', 'Assessment'].map((t) => [t, { history: historyLoader(t) }])),
-  services: { followUps: createFollowUpService, actions: createActionService, assessments: createAssessmentService },
+  loaders: Object.fromEntries(['FollowUp', 'Action', 'Assessment', 'PeriodDeadline'].map((t) => [t, { history: historyLoader(t) }])),
+  services: { followUps: createFollowUpService, actions: createActionService, assessments: createAssessmentService, deadlines: createDeadlineService },
   loops: ({ db, clock, config, log }) =>
     config.DUE_JOB_ENABLED ? [createDueJob(db, { intervalMs: config.DUE_JOB_INTERVAL_MS, soonDays: config.DUE_SOON_DAYS, clock }, log)] : [],
 });

@@ -13,13 +13,20 @@ export function actionItem(a: ActionRow): SafeHtml {
 <br><span class="muted">${[a.owner ? `Ansvarig: ${a.owner}` : '', due, label(ACTION_STATUS, a.status)].filter(Boolean).join(' · ')}${a.statusReason ? ` (${a.statusReason})` : ''}</span>${a.tags.length ? html` ${a.tags.map((t) => html`<span class="badge">${t}</span>`)}` : ''}</li>`;
 }
 
+/** The follow-up's deadline, and whether it was reported late or is overdue (deadlines.ts, as GraphQL and the exports). */
+export function deadlineNote(data: ReportData, f: FollowUpRow): SafeHtml {
+  const d = data.deadlineOf(f);
+  const state = d.late ? 'Rapporterad efter sista dag' : d.overdue ? 'Försenad' : '';
+  return html`<div class="deadline muted" data-due-date="${d.dueDate}" data-late="${String(d.late)}" data-overdue="${String(d.overdue)}">Sista dag ${d.dueDate}${state ? html` · <strong>${state}</strong>` : ''}</div>`;
+}
+
 export function followUpResult(data: ReportData, f: FollowUpRow): SafeHtml {
   const actions = data.actionsByFollowUp.get(f.id) ?? [];
   return html`<div class="result" data-period="${f.period}" data-outcome="${f.outcome ?? ''}"><strong>${label(PERIOD, f.period)}:</strong> ${
     f.status === 'REPORTED' ? html`<span class="outcome-${f.outcome ?? ''}">${label(OUTCOME, f.outcome)}</span>` : html`<span class="muted">${label(FOLLOW_UP_STATUS, f.status)}</span>`
   }${f.resultText ? html`<br><span class="text">${f.resultText}</span>` : ''}${f.explanation ? html`<br><em>Förklaring:</em> <span class="text">${f.explanation}</span>` : ''}${
     actions.length ? html`<ul class="actions">${actions.map(actionItem)}</ul>` : ''
-  }</div>`;
+  }${deadlineNote(data, f)}</div>`;
 }
 
 /** The results of one control activity, period by period (only the periods it is followed up in, or has data for). */
@@ -32,15 +39,16 @@ export function resultsOf(data: ReportData, row: IkpRow): SafeHtml {
 
 function summary(data: ReportData): SafeHtml {
   const fs = data.rows.followUps;
-  const { openActions: open } = summarize(fs, data.rows.actions, data.plan.year, data.today);
+  const { openActions: open, late, overdueFollowUps } = summarize(fs, data.rows.actions, data.plan.year, data.today, data.deadlines);
   return html`<table class="summary">
 <thead><tr><th>Period</th><th class="num">Uppföljningar</th><th class="num">Rapporterade</th><th class="num">Ingen avvikelse</th><th class="num">Avvikelse</th><th class="num">Ej genomförd</th></tr></thead>
 <tbody>${PERIODS.map((p) => {
-    const s = summarize(fs.filter((f) => f.period === p), [], data.plan.year, data.today);
+    const s = summarize(fs.filter((f) => f.period === p), [], data.plan.year, data.today, data.deadlines);
     const n = s.reportedOutcomes;
     return html`<tr data-period="${p}"><td>${label(PERIOD, p)}</td><td class="num">${s.followUps}</td><td class="num">${s.reported}</td><td class="num">${n.NO_DEVIATION}</td><td class="num">${n.DEVIATION}</td><td class="num">${n.NOT_PERFORMED}</td></tr>`;
   })}</tbody>
 </table>
+<p>Rapporterade efter sista dag: <strong class="late-follow-ups">${late}</strong>. Försenade (ej rapporterade efter sista dag): <strong class="overdue-follow-ups">${overdueFollowUps}</strong>.</p>
 <p>Öppna åtgärder: <strong class="open-actions">${open}</strong> av ${data.rows.actions.length}.</p>`;
 }
 

@@ -1,4 +1,5 @@
 import { matchesName, type GoalRow, type IkpRow, type PlanTree, type ProcessRow } from '../plans/index.js';
+import { DEFAULT_CALENDAR, isFollowUpOverdue, isLate, periodDeadlineDate, type DeadlineCalendar } from '../follow-ups/index.js';
 import { PERIODS } from './labels.js';
 import type { ActionRow, FollowUpRow, PlanFollowUpRows } from './reports.repository.js';
 
@@ -32,6 +33,8 @@ export class ReportData {
     readonly rows: PlanFollowUpRows,
     /** Today in Stockholm, by the app's clock: what "overdue" is measured against. */
     readonly today: string,
+    /** The plan year's period deadlines (moved ones; defaults otherwise). */
+    readonly deadlines: DeadlineCalendar = DEFAULT_CALENDAR,
   ) {
     this.followUpsById = new Map(rows.followUps.map((f) => [f.id, f]));
     const order = (f: FollowUpRow) => PERIODS.indexOf(f.period);
@@ -54,6 +57,12 @@ export class ReportData {
       list.push(a);
       this.actionsByFollowUp.set(a.followUpId, list);
     }
+  }
+
+  /** A follow-up's deadline and lateness, as GraphQL and the exports derive them. */
+  deadlineOf(f: FollowUpRow): { dueDate: string; late: boolean; overdue: boolean } {
+    const year = this.plan.year;
+    return { dueDate: periodDeadlineDate(year, f.period, this.deadlines), late: isLate(f, year, this.deadlines), overdue: isFollowUpOverdue(f, year, this.today, this.deadlines) };
   }
 
   get plan() {

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { NotFoundError } from '../../errors.js';
 import type { PlanService } from '../plans/index.js';
-import { today } from '../follow-ups/index.js';
+import { deadlineCalendarFor, today } from '../follow-ups/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { followUpReport } from './follow-up-report.js';
 import { ledningensGenomgangReport } from './ledningens-genomgang-report.js';
@@ -17,9 +17,9 @@ export function createReportService(db: Db, plans: PlanService, clock: Clock) {
   async function load(ctx: RequestContext, namndCode: string, year: number): Promise<ReportData> {
     const plan = await plans.get(ctx, namndCode, year);
     if (!plan) throw new NotFoundError('Plan', `${namndCode.toUpperCase()} ${year}`);
-    const [[tree], rows] = await Promise.all([plans.trees([plan.id]), reportRepository.followUpRows(db, plan)]);
+    const [[tree], rows, deadlines] = await Promise.all([plans.trees([plan.id]), reportRepository.followUpRows(db, plan), deadlineCalendarFor(db, [plan.year])]);
     if (tree instanceof Error) throw tree;
-    return new ReportData(tree, rows, today(clock));
+    return new ReportData(tree, rows, today(clock), deadlines);
   }
 
   return {

@@ -2,6 +2,7 @@ import t, { type Test } from 'tap';
 import { buildTestApp, codeOf, gql, gqlOk, QUIET, token } from './helper.js';
 import { buildKommunstyrelsen } from './support/kommunstyrelsen.js';
 import { csvRecords } from './csv-parse.js';
+import { actions } from '../src/db/schema/index.js';
 import { emitDueEvents } from '../src/modules/follow-ups/due-job.js';
 
 // Issue 14.1: carrying an action over to the next year is a transition. Kommunstyrelsen's 2024 year with open
@@ -266,4 +267,18 @@ await t.test('a closed source plan: carrying over is the one change it takes', a
   t.equal(codeOf(await gql(app, M.startAction, { i: { id: late.id, version: lateNow.version } }, editor)), 'PLAN_NOT_EDITABLE', 'closed, and carried over');
 
   t.equal((await rollover()).namnder[0].counts.actions.created, 0, 'and again: nothing');
+});
+
+await t.test('an original an older rollover copied but left open is ended, without a second copy', async (t) => {
+  // The state the rollover left before issue 14: the copy exists, the original is still open.
+  const [orig] = await db.insert(actions).values({ planId: ks2024, title: 'Dubblerad åtgärd', status: 'IN_PROGRESS', dueDate: '2024-06-30' }).returning();
+  const [copy] = await db.insert(actions).values({ planId: ks2025, originActionId: orig.id, title: 'Dubblerad åtgärd', status: 'IN_PROGRESS', dueDate: '2024-06-30' }).returning();
+  t.equal((await planView(2024)).followUpSummary.openActions, 1, 'doubled before');
+  const r = await rollover();
+  t.same(r.namnder[0].counts.actions, { created: 0, skipped: 4 });
+  const old = (await planView(2024)).actions.find((a) => a.id === orig.id)!;
+  t.match(old, { status: 'CARRIED_OVER', carriedTo: { id: copy.id } });
+  t.equal((await planView(2024)).followUpSummary.openActions, 0);
+  t.equal((await planView(2025)).actions.length, 4);
+  t.match((await auditOf('action.carryOver')).find((e) => e.entityId === orig.id), { fromState: 'IN_PROGRESS', toState: 'CARRIED_OVER', changes: { after: { carriedTo: copy.id } } });
 });

@@ -1,5 +1,5 @@
 import { updateVersioned } from '../../db/versioned.js';
-import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
+import { recordAudit, diff, type AuditInput, type RequestContext } from '../../audit/audit-log.js';
 import type { DbOrTx } from '../../db/client.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
@@ -60,35 +60,17 @@ export async function carryOverActions(
   const moved = await followUpRepository.carryOver(tx, carried.map((a) => a.id));
   if (moved.length !== carried.length) throw new ConflictError('An action of the old plan changed during the rollover; run it again');
 
+  // Each action's own event, on the plan it is in, from the rows as written.
+  const audit = (row: ActionRow, plan: { id: string; year: number }, input: Pick<AuditInput, 'action' | 'fromState' | 'reason' | 'changes' | 'eventData'>) =>
+    recordAudit(tx, ctx, { ...input, entityType: 'Action', entityId: row.id, namndCode: from.namndCode, plan, entityVersion: row.version, toState: row.status });
   for (const c of copies) {
-    await recordAudit(tx, ctx, {
-      action: 'action.create',
-      entityType: 'Action',
-      entityId: c.id,
-      namndCode: from.namndCode,
-      plan: to,
-      entityVersion: c.version,
-      toState: c.status,
-      reason: `rollover from ${from.year}`,
-      changes: { after: { ...c, carriedFrom: c.originActionId } },
-      eventData: { followUpId: null, carriedFrom: c.originActionId },
-    });
+    const carriedFrom = c.originActionId!;
+    await audit(c, to, { action: 'action.create', reason: `rollover from ${from.year}`, changes: { after: { ...c, carriedFrom } }, eventData: { followUpId: null, carriedFrom } });
   }
   const before = new Map(carried.map((a) => [a.id, a.status]));
   for (const a of moved) {
-    await recordAudit(tx, ctx, {
-      action: 'action.carryOver',
-      entityType: 'Action',
-      entityId: a.id,
-      namndCode: from.namndCode,
-      plan: from,
-      entityVersion: a.version,
-      fromState: before.get(a.id),
-      toState: a.status,
-      reason: `rollover to ${to.year}`,
-      changes: { after: { carriedTo: copyOf.get(a.id)! } },
-      eventData: { followUpId: a.followUpId, carriedTo: copyOf.get(a.id)! },
-    });
+    const carriedTo = copyOf.get(a.id)!;
+    await audit(a, from, { action: 'action.carryOver', fromState: before.get(a.id), reason: `rollover to ${to.year}`, changes: { after: { carriedTo } }, eventData: { followUpId: a.followUpId, carriedTo } });
   }
   // Skipped: found carried already (by an earlier run), or left out on purpose.
   return { created: copies.length, skipped: rows.length - copies.length, carriedIds: toCopy.map((a) => a.id) };

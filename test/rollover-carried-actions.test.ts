@@ -7,7 +7,7 @@ import { emitDueEvents } from '../src/modules/follow-ups/due-job.js';
 
 // Issue 14.1: carrying an action over to the next year is a transition. Kommunstyrelsen's 2024 year with open
 // actions, rolled over while still running and again once closed: each real action is open in exactly one place.
-const { app, database } = await buildTestApp(t, QUIET);
+const { app, database, queries } = await buildTestApp(t, QUIET);
 const db = database.db;
 const editor = token(['editor:KS'], 'eva');
 const approver = token(['approver:KS'], 'anders');
@@ -99,6 +99,15 @@ const report = async (t: Test, url: string) => {
 };
 const openInReport = (body: string) => Number(/<strong class="open-actions">(\d+)<\/strong>/.exec(body)?.[1]);
 
+// The links are batched: the statements of a request do not grow with the number of carried actions.
+const LINKS = `{ plan(namndCode: "KS", year: 2024) { actions { id carriedTo { id carriedFrom { id carriedTo { id } } } } } }`;
+async function linkStatements() {
+  queries.length = 0;
+  const d = await gqlOk(app, LINKS, {}, ['viewer:KS']);
+  return { n: queries.length, carried: d.plan.actions.filter((a: { carriedTo: unknown }) => a.carriedTo).length };
+}
+let linksAtFirst = { n: 0, carried: 0 };
+
 let ks2025 = '';
 let copyOf = new Map<string, string>();
 
@@ -143,6 +152,8 @@ await t.test('rolled over while the old year still runs: copies in the new draft
   t.equal(await emitDueEvents(db, '2025-01-15', 0), 2, 'one action.overdue per real action, not per copy');
   const day = (await overdueEvents()).filter((e) => e.data.day === '2025-01-15');
   t.same(day.map((e) => e.entityId).sort(), [...copyOf.values()].sort(), 'for the copies');
+  linksAtFirst = await linkStatements();
+  t.equal(linksAtFirst.carried, 2);
 });
 
 await t.test('audited on both plans', async (t) => {
@@ -281,4 +292,10 @@ await t.test('an original an older rollover copied but left open is ended, witho
   t.equal((await planView(2024)).followUpSummary.openActions, 0);
   t.equal((await planView(2025)).actions.length, 4);
   t.match((await auditOf('action.carryOver')).find((e) => e.entityId === orig.id), { fromState: 'IN_PROGRESS', toState: 'CARRIED_OVER', changes: { after: { carriedTo: copy.id } } });
+});
+
+await t.test('carriedTo / carriedFrom: no N+1', async (t) => {
+  const now = await linkStatements();
+  t.equal(now.carried, 4, 'twice as many carried actions as at the first rollover');
+  t.equal(now.n, linksAtFirst.n, `${now.n} statements, as with ${linksAtFirst.carried}`);
 });

@@ -96,6 +96,14 @@ await t.test('the first run carries the whole plan and the open actions', async 
     ].sort(),
   );
   t.match(carried.find((a) => a.status === 'PLANNED'), { owner: 'IT-chef', plannedYear: 2027, tags: ['LG'] });
+  // Issue 14: the originals end as CARRIED_OVER in the (still adopted) old plan; done and cancelled ones stay.
+  const originals = await db.select().from(actions).where(eq(actions.planId, sn2026));
+  t.same(originals.filter((a) => opened.some((o) => o.id === a.id)).map((a) => [a.title, a.status]).sort(), [
+    ['Avslutad åtgärd', 'DONE'],
+    ['Struken åtgärd', 'CANCELLED'],
+    ['Uppdatera rutin för behörighetsgenomgång', 'CARRIED_OVER'],
+    ['Utbilda handläggare i informationsklassning', 'CARRIED_OVER'],
+  ]);
 
   const audit = await db.select().from(auditEvents).where(eq(auditEvents.entityId, sn2027));
   t.same(audit.map((e) => e.action).sort(), ['plan.create', 'plan.rollover']);

@@ -34,6 +34,7 @@ export const ACTION_STATUS_LABELS: Record<string, string> = {
   IN_PROGRESS: 'Pågående',
   DONE: 'Genomförd',
   CANCELLED: 'Avbruten',
+  CARRIED_OVER: 'Överförd',
 };
 
 export const ASSESSMENT_LEVEL_LABELS: Record<string, string> = {

@@ -5,7 +5,8 @@ import { controlActivities, period } from './vor.js';
 
 export const followUpStatus = pgEnum('follow_up_status', ['NOT_STARTED', 'IN_PROGRESS', 'REPORTED']);
 export const followUpOutcome = pgEnum('follow_up_outcome', ['NO_DEVIATION', 'DEVIATION', 'NOT_PERFORMED']);
-export const actionStatus = pgEnum('action_status', ['PLANNED', 'IN_PROGRESS', 'DONE', 'CANCELLED']);
+// CARRIED_OVER: the rollover continued it in the next year's plan (origin_action_id of the copy points here).
+export const actionStatus = pgEnum('action_status', ['PLANNED', 'IN_PROGRESS', 'DONE', 'CANCELLED', 'CARRIED_OVER']);
 export const assessmentLevel = pgEnum('assessment_level', [
   'TILLRACKLIG',
   'I_HUVUDSAK_TILLRACKLIG',
@@ -62,7 +63,7 @@ export const actions = pgTable(
     version: version(),
     ...timestamps,
   },
-  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId), index('actions_updated_idx').on(t.updatedAt), index('actions_created_idx').on(t.createdAt)],
+  (t) => [index('actions_plan_idx').on(t.planId), index('actions_follow_up_idx').on(t.followUpId), index('actions_origin_action_idx').on(t.originActionId), index('actions_updated_idx').on(t.updatedAt), index('actions_created_idx').on(t.createdAt)],
 );
 
 /** Bedömning av nämndens interna kontroll. */

@@ -1102,7 +1102,9 @@ export type ActionStatus =
   | 'PLANNED'
   | 'IN_PROGRESS'
   | 'DONE'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** Överförd: the rollover continued it in the next year's plan (carriedTo); no longer open here, and final */
+  | 'CARRIED_OVER';
 
 /** Bedömning av nämndens interna kontroll */
 export type AssessmentLevel =
@@ -1157,6 +1159,10 @@ export type Action = {
   followUp?: Maybe<FollowUp>;
   /** The action this one was carried over from by the rollover */
   originActionId?: Maybe<Scalars['ID']['output']>;
+  /** The action this one was carried over from by the rollover (last year's, now CARRIED_OVER) */
+  carriedFrom?: Maybe<Action>;
+  /** The copy in the next year's plan that this CARRIED_OVER action goes on as */
+  carriedTo?: Maybe<Action>;
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
@@ -1280,7 +1286,7 @@ export type RolloverCounts = {
   risks: RolloverCount;
   controls: RolloverCount;
   controlActivities: RolloverCount;
-  /** Open actions (PLANNED, IN_PROGRESS); done and cancelled ones are not carried */
+  /** Open actions (PLANNED, IN_PROGRESS), copied into the new plan while the original becomes CARRIED_OVER; done and cancelled ones are not carried */
   actions: RolloverCount;
 };
 
@@ -2108,6 +2114,8 @@ export type ActionResolvers<ContextType = MercuriusContext, ParentType extends R
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   followUp?: Resolver<Maybe<ResolversTypes['FollowUp']>, ParentType, ContextType>;
   originActionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  carriedFrom?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
+  carriedTo?: Resolver<Maybe<ResolversTypes['Action']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;

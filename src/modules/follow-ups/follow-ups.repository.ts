@@ -95,8 +95,36 @@ export const followUpRepository = {
     const [row] = await db.insert(assessments).values(values).returning();
     return row;
   },
-  openActions(db: DbOrTx, planId: string): Promise<ActionRow[]> {
-    return db.select().from(actions).where(and(eq(actions.planId, planId), inArray(actions.status, [...OPEN_ACTION_STATUSES])));
+  /**
+   * The rollover's actions of a plan: the open ones and those already carried over. Locked: they are copied and
+   * ended as CARRIED_OVER, no user transition may slip in between.
+   */
+  openOrCarriedActions(db: DbOrTx, planId: string): Promise<ActionRow[]> {
+    return db
+      .select()
+      .from(actions)
+      .where(and(eq(actions.planId, planId), inArray(actions.status, [...OPEN_ACTION_STATUSES, 'CARRIED_OVER'])))
+      .for('update');
+  },
+  async insertActions(db: DbOrTx, values: (typeof actions.$inferInsert)[]): Promise<ActionRow[]> {
+    return values.length ? db.insert(actions).values(values).returning() : [];
+  },
+  /** One statement for many actions (Action.carriedFrom). */
+  actionsByIds(db: DbOrTx, ids: readonly string[]): Promise<ActionRow[]> {
+    return ids.length ? db.select().from(actions).where(inArray(actions.id, [...ids])) : Promise.resolve([]);
+  },
+  /** The copies the rollover made of these actions, in any plan (Action.carriedTo). */
+  actionsByOrigins(db: DbOrTx, originIds: readonly string[]): Promise<ActionRow[]> {
+    return originIds.length ? db.select().from(actions).where(inArray(actions.originActionId, [...originIds])).orderBy(asc(actions.createdAt)) : Promise.resolve([]);
+  },
+  /** Ends open actions as CARRIED_OVER in one statement; returns those it moved (a moved-on one is not returned). */
+  carryOver(db: DbOrTx, ids: string[]): Promise<ActionRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return db
+      .update(actions)
+      .set({ status: 'CARRIED_OVER', version: sql`${actions.version} + 1`, updatedAt: new Date() })
+      .where(and(inArray(actions.id, ids), inArray(actions.status, [...OPEN_ACTION_STATUSES])))
+      .returning();
   },
   async followUp(db: DbOrTx, id: string): Promise<FollowUpRow | undefined> {
     const [row] = await db.select().from(followUps).where(eq(followUps.id, id));

@@ -1,4 +1,4 @@
-import type { MercuriusContext } from 'mercurius';
+import type { MercuriusContext, MercuriusLoaders } from 'mercurius';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh } from '../../graphql/module.js';
 import type { ActionRow, FollowUpRow } from './follow-ups.repository.js';
@@ -59,5 +59,21 @@ export const followUpsResolvers: Resolvers = {
   Action: {
     overdue: (a: ActionRow, _x, ctx) => ctx.services.followUps.overdue(a),
     followUp: async (a: ActionRow, _x, ctx) => (a.followUpId ? ((await data(a.planId, ctx)).followUps.find((f) => f.id === a.followUpId) ?? null) : null),
+  },
+};
+
+/** Action.carriedFrom / carriedTo: one statement each per request, however many actions are asked for. */
+export const actionLinkLoaders: MercuriusLoaders[string] = {
+  carriedFrom: async (queries: { obj: ActionRow }[], ctx: MercuriusContext) => {
+    const rows = await ctx.services.actions.byIds([...new Set(queries.flatMap((q) => (q.obj.originActionId ? [q.obj.originActionId] : [])))]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return queries.map((q) => (q.obj.originActionId ? (byId.get(q.obj.originActionId) ?? null) : null));
+  },
+  carriedTo: async (queries: { obj: ActionRow }[], ctx: MercuriusContext) => {
+    const rows = await ctx.services.actions.copiesOf([...new Set(queries.map((q) => q.obj.id))]);
+    // The first copy: since CARRIED_OVER there is only one (an older rollover could make one per later year).
+    const byOrigin = new Map<string, ActionRow>();
+    for (const r of rows) if (!byOrigin.has(r.originActionId!)) byOrigin.set(r.originActionId!, r);
+    return queries.map((q) => byOrigin.get(q.obj.id) ?? null);
   },
 };

@@ -19,6 +19,8 @@ export const followUpsTypeDefs = /* GraphQL */ `
     IN_PROGRESS
     DONE
     CANCELLED
+    "Överförd: the rollover continued it in the next year's plan (carriedTo); no longer open here, and final"
+    CARRIED_OVER
   }
 
   "Bedömning av nämndens interna kontroll"
@@ -73,6 +75,10 @@ export const followUpsTypeDefs = /* GraphQL */ `
     followUp: FollowUp
     "The action this one was carried over from by the rollover"
     originActionId: ID
+    "The action this one was carried over from by the rollover (last year's, now CARRIED_OVER)"
+    carriedFrom: Action
+    "The copy in the next year's plan that this CARRIED_OVER action goes on as"
+    carriedTo: Action
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!

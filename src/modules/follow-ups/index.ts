@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { historyLoader } from '../../graphql/module.js';
 import { defineModule } from '../../lib/app-module.js';
 import { createActionService } from './actions.service.js';
+import { actionLinkLoaders } from './follow-ups.resolvers.js';
 import { createAssessmentService } from './assessments.service.js';
 import { createDeadlineService } from './deadlines.service.js';
 import { createDueJob } from './due-job.js';
@@ -46,14 +47,17 @@ export async function closingBlockers(tx: DbOrTx, planId: string): Promise<{ mis
   return { missing, openFollowUpIds: open.map((f) => f.id) };
 }
 
-/** For the rollover: the plan's actions still open. */
-export const openActionsOf = (tx: DbOrTx, planId: string) => followUpRepository.openActions(tx, planId);
+/** For the rollover: open actions are copied into the new plan and end as CARRIED_OVER in the old one. */
+export { carryOverActions } from './actions.service.js';
 
 export const followUpsModule = defineModule({
   name: 'followUps',
   typeDefs: followUpsTypeDefs,
   resolvers: followUpsResolvers,
-  loaders: Object.fromEntries(['FollowUp', 'Action', 'Assessment', 'PeriodDeadline'].map((t) => [t, { history: historyLoader(t) }])),
+  loaders: {
+    ...Object.fromEntries(['FollowUp', 'Assessment', 'PeriodDeadline'].map((t) => [t, { history: historyLoader(t) }])),
+    Action: { history: historyLoader('Action'), ...actionLinkLoaders },
+  },
   services: { followUps: createFollowUpService, actions: createActionService, assessments: createAssessmentService, deadlines: createDeadlineService },
   loops: ({ db, clock, config, log }) =>
     config.DUE_JOB_ENABLED ? [createDueJob(db, { intervalMs: config.DUE_JOB_INTERVAL_MS, soonDays: config.DUE_SOON_DAYS, clock }, log)] : [],

@@ -40,6 +40,7 @@ export function resultsOf(data: ReportData, row: IkpRow): SafeHtml {
 function summary(data: ReportData): SafeHtml {
   const fs = data.rows.followUps;
   const { openActions: open, late, overdueFollowUps } = summarize(fs, data.rows.actions, data.plan.year, data.today, data.deadlines);
+  const carried = data.rows.actions.filter((a) => a.status === 'CARRIED_OVER').length;
   return html`<table class="summary">
 <thead><tr><th>Period</th><th class="num">Uppföljningar</th><th class="num">Rapporterade</th><th class="num">Ingen avvikelse</th><th class="num">Avvikelse</th><th class="num">Ej genomförd</th></tr></thead>
 <tbody>${PERIODS.map((p) => {
@@ -49,7 +50,9 @@ function summary(data: ReportData): SafeHtml {
   })}</tbody>
 </table>
 <p>Rapporterade efter sista dag: <strong class="late-follow-ups">${late}</strong>. Försenade (ej rapporterade efter sista dag): <strong class="overdue-follow-ups">${overdueFollowUps}</strong>.</p>
-<p>Öppna åtgärder: <strong class="open-actions">${open}</strong> av ${data.rows.actions.length}.</p>`;
+<p>Öppna åtgärder: <strong class="open-actions">${open}</strong> av ${data.rows.actions.length}.${
+    carried ? html` Överförda till en senare års plan: <strong class="carried-actions">${carried}</strong>.` : ''
+  }</p>`;
 }
 
 /** Uppföljning av intern kontroll, modelled on Kommunstyrelsen's 2024 follow-up (seed 004). */

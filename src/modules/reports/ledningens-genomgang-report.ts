@@ -88,7 +88,8 @@ ${open.map(
 }
 <h2>4. Prioritering av åtgärder ${year}–${year + 2}</h2>
 ${years.map((y) => {
-  const planned = relevant.filter((a) => actionYear(a) === y && a.status !== 'CANCELLED');
+  // A carried-over action is planned on as its copy, in the next year's plan (and its report).
+  const planned = relevant.filter((a) => actionYear(a) === y && a.status !== 'CANCELLED' && a.status !== 'CARRIED_OVER');
   return html`<section class="year" data-year="${y}">
 <h3>Under ${y}${subject ? html` ska ${subject}` : ''}</h3>
 ${planned.length ? html`<ul class="actions">${planned.map(actionItem)}</ul>` : html`<p class="muted">Inga åtgärder planerade.</p>`}

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { actions, auditEvents, controlActivities, controls, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { auditEvents, controlActivities, controls, processes, risks, workingMethods } from '../../db/schema/index.js';
 
 /** The copies' tables: each level of the tree is inserted in one statement and returns (id, originId). */
 const COPIED = { processes, workingMethods, risks, controls, controlActivities };
@@ -16,15 +16,6 @@ export const rolloverRepository = {
     const table = COPIED[kind];
     await db.update(table).set({ originId }).where(eq(table.id, id));
   },
-  async insertActions(db: DbOrTx, values: (typeof actions.$inferInsert)[]): Promise<void> {
-    if (values.length) await db.insert(actions).values(values);
-  },
-
-  async carriedOriginActionIds(db: DbOrTx, planId: string): Promise<Set<string>> {
-    const rows = await db.select({ originActionId: actions.originActionId }).from(actions).where(eq(actions.planId, planId));
-    return new Set(rows.flatMap((r) => (r.originActionId ? [r.originActionId] : [])));
-  },
-
   /**
    * Ids of last year's entities that earlier rollovers already carried into this plan, read from their audit
    * events: an entity removed from the new draft since then must not come back on the next run.

@@ -19,7 +19,7 @@ export const rolloverTypeDefs = /* GraphQL */ `
     risks: RolloverCount!
     controls: RolloverCount!
     controlActivities: RolloverCount!
-    "Open actions (PLANNED, IN_PROGRESS); done and cancelled ones are not carried"
+    "Open actions (PLANNED, IN_PROGRESS), copied into the new plan while the original becomes CARRIED_OVER; done and cancelled ones are not carried"
     actions: RolloverCount!
   }
 

@@ -4,7 +4,7 @@ import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import { requireAdmin } from '../../auth/authorize.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import { namndCode, parseInput, year } from '../../lib/validate.js';
-import { openActionsOf } from '../follow-ups/index.js';
+import { carryOverActions } from '../follow-ups/index.js';
 import { goalRepository } from '../goals/index.js';
 import { insertPlan, PlanNotEditableError, planRepository, type PlanWithNamnd } from '../plans/index.js';
 import { rolloverRepository } from './rollover.repository.js';
@@ -283,19 +283,12 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
     (v) => rolloverRepository.insertCopies(tx, 'controlActivities', v),
   );
 
-  // Open actions go on in the new year, in the state they are in; done and cancelled ones stay behind.
-  const open = await openActionsOf(tx, source.id);
-  const alreadyCarried = await rolloverRepository.carriedOriginActionIds(tx, planId);
-  const newActions = open.filter((a) => !alreadyCarried.has(a.id) && !earlier.has(a.id));
-  counts.actions.skipped += open.length - newActions.length;
-  if (newActions.length) {
-    await rolloverRepository.insertActions(
-      tx,
-      newActions.map((a) => ({ planId, originActionId: a.id, title: a.title, description: a.description, owner: a.owner, dueDate: a.dueDate, plannedYear: a.plannedYear, tags: a.tags, status: a.status })),
-    );
-    counts.actions.created += newActions.length;
-    carriedIds.push(...newActions.map((a) => a.id));
-  }
+  // Open actions go on in the new year, in the state they are in, and end as CARRIED_OVER in the old plan (also
+  // when that year is still running): each is open in exactly one place. Done and cancelled ones stay behind.
+  const actionsCarried = await carryOverActions(tx, ctx, source, { id: planId, year: toYear }, earlier);
+  counts.actions.created += actionsCarried.created;
+  counts.actions.skipped += actionsCarried.skipped;
+  carriedIds.push(...actionsCarried.carriedIds);
 
   const created = ENTITY_KINDS.reduce((s, k) => s + counts[k].created, 0);
   const skipped = ENTITY_KINDS.reduce((s, k) => s + counts[k].skipped, 0);

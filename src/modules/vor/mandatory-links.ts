@@ -8,10 +8,19 @@ import { vorRepository } from './vor.repository.js';
 
 type Linked<K extends string> = { id: string } & Record<K, string | null>;
 
-function otherEntry(entityType: string, name: string): never {
-  throw new ValidationError(`The name names the mandatory ${entityType} "${name}", but this one is linked to another catalogue entry`, [
-    { path: 'input.name', message: 'names another mandatory catalogue entry' },
-  ]);
+/**
+ * The link to `entry` (the catalogue entry the name matches): refused when the row is linked to another entry, or
+ * another row of the plan (`others`) already holds this one.
+ */
+function linkTo<T extends { id: string; name: string }>(entityType: 'Process' | 'WorkingMethod', entry: { id: string; name: string; aliases: string[] }, keep: string | null, others: T[], linkOf: (r: T) => string | null): string {
+  if (keep && keep !== entry.id) {
+    throw new ValidationError(`The name names the mandatory ${entityType} "${entry.name}", but this one is linked to another catalogue entry`, [
+      { path: 'input.name', message: 'names another mandatory catalogue entry' },
+    ]);
+  }
+  const holder = holderOf(others, entry, linkOf);
+  if (holder) throw new MandatoryAlreadyPresentError(entityType, entry.name, holder.id);
+  return entry.id;
 }
 
 /** The mandatoryProcessId a process of `plan` named `name` gets; `self` is the process being renamed, if any. */
@@ -19,11 +28,8 @@ export async function processLink(tx: Tx, plan: { id: string; year: number }, na
   const mp = mandatoryProcessNamed(name, await goalRepository.mandatoryFor(tx, plan.year));
   const keep = self?.mandatoryProcessId ?? null;
   if (!mp) return keep;
-  if (keep && keep !== mp.id) otherEntry('process', mp.name);
   const others = (await vorRepository.processesOf(tx, plan.id)).filter((p) => p.id !== self?.id);
-  const holder = holderOf(others, mp, (p) => p.mandatoryProcessId);
-  if (holder) throw new MandatoryAlreadyPresentError('Process', mp.name, holder.id);
-  return mp.id;
+  return linkTo('Process', mp, keep, others, (p) => p.mandatoryProcessId);
 }
 
 /**
@@ -41,9 +47,6 @@ export async function workingMethodLink(
   const mp = process.mandatoryProcessId ? (await goalRepository.mandatoryFor(tx, plan.year)).find((m) => m.id === process.mandatoryProcessId) : undefined;
   const mwm = mandatoryWorkingMethodNamed(name, mp);
   if (!mwm) return keep;
-  if (keep && keep !== mwm.id) otherEntry('working method', mwm.name);
   const others = (await vorRepository.workingMethodsOf(tx, process.id)).filter((w) => w.id !== self?.id);
-  const holder = holderOf(others, mwm, (w) => w.mandatoryWorkingMethodId);
-  if (holder) throw new MandatoryAlreadyPresentError('WorkingMethod', mwm.name, holder.id);
-  return mwm.id;
+  return linkTo('WorkingMethod', mwm, keep, others, (w) => w.mandatoryWorkingMethodId);
 }

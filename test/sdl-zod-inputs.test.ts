@@ -8,7 +8,7 @@ import { vorRowInput } from '../src/modules/imports/vor-import.rows.js';
 import { importVorInput } from '../src/modules/imports/vor-import.service.js';
 import { createNamndInput, updateNamndInput } from '../src/modules/namnder/namnder.service.js';
 import { lifecycleInputs } from '../src/modules/plans/plan-lifecycle.js';
-import { cityRisksFilter, createPlanInput, updatePlanSettingsInput } from '../src/modules/plans/plans.service.js';
+import { cityRisksFilter, createPlanInput, deletePlanInput, updatePlanSettingsInput } from '../src/modules/plans/plans.service.js';
 import { rolloverInput } from '../src/modules/rollover/rollover.service.js';
 import { inputs as vorInputs } from '../src/modules/vor/vor.service.js';
 
@@ -28,6 +28,7 @@ const zodOf: Record<string, Shape> = {
   RiskFilter: cityRisksFilter,
   CreatePlanInput: createPlanInput,
   UpdatePlanSettingsInput: updatePlanSettingsInput,
+  DeletePlanInput: deletePlanInput,
   AdoptPlanInput: lifecycleInputs.adopt,
   ReasonInput: lifecycleInputs.reopen,
   VersionInput: lifecycleInputs.close,

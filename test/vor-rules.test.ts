@@ -68,7 +68,10 @@ t.test('R5: the mandatory process needs its five working methods, each with an a
     await gqlOk(app, CREATE_RISK, { i: { workingMethodId: w.id, nr: 50 + i, title: `Risk inom ${w.name}`, likelihood: 2, consequence: 2 } }, editor);
   }
   t.same(await rules(), []);
-  const del = await gqlOk(app, `mutation($i: DeleteVersionedInput!) { deleteWorkingMethod(input: $i) }`, { i: { id: mandatory.workingMethods[4].id, version: 1 } }, editor);
+  // Editors cannot remove a mandatory working method (issue 14.4); an admin can, and R5 then blocks adoption.
+  const refused = await gql(app, `mutation($i: DeleteVersionedInput!) { deleteWorkingMethod(input: $i) }`, { i: { id: mandatory.workingMethods[4].id, version: 1 } }, editor);
+  t.equal(codeOf(refused), 'MANDATORY_PROTECTED');
+  const del = await gqlOk(app, `mutation($i: DeleteVersionedInput!) { deleteWorkingMethod(input: $i) }`, { i: { id: mandatory.workingMethods[4].id, version: 1 } }, ['admin']);
   t.equal(del.deleteWorkingMethod, true);
   const v = await violations();
   t.same(v.map((x) => x.rule), ['R5']);

@@ -251,6 +251,16 @@ export const graphqlMatrix: { Query: Record<string, GraphqlEntry>; Mutation: Rec
       },
       approverWork(),
     ),
+    deletePlan: op(
+      'mutation($i: DeletePlanInput!) { deletePlan(input: $i) }',
+      async (ctx) => {
+        const year = planYear++;
+        await goalsOf(ctx.admin, year);
+        const plan = (await ctx.admin(mutation('createPlan', 'CreatePlanInput', '{ id version }'), { i: { namndCode: SUBJECT_NAMND, year } })).createPlan;
+        return { ...plan, reason: 'Skapad av misstag' };
+      },
+      approverWork(),
+    ),
     adoptPlan: op(mutation('adoptPlan', 'AdoptPlanInput'), async (ctx) => ({ ...(await lifecyclePlan(ctx, 'DRAFT')), decisionDate: '2027-01-28', decisionReference: `§ ${ctx.unique()}` }), approverWork()),
     reopenPlan: op(mutation('reopenPlan', 'ReasonInput'), async (ctx) => ({ ...(await lifecyclePlan(ctx, 'ADOPTED')), reason: 'Nytt beslut behövs' }), approverWork()),
     closePlan: op(mutation('closePlan', 'VersionInput'), (ctx) => lifecyclePlan(ctx, 'CLOSABLE'), approverWork()),

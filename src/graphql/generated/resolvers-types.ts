@@ -135,6 +135,8 @@ export type Mutation = {
   setMandatoryProcess: MandatoryProcess;
   /** Admin only; plans keep the matrix they were created with */
   setDefaultMatrix: RiskMatrixConfig;
+  /** Deletes a draft plan that was never adopted, with all its content (approver, admin); PLAN_NOT_DRAFT otherwise */
+  deletePlan: Scalars['Boolean']['output'];
   /** Admin or the nämnd's approver */
   createPlan: Plan;
   /** Threshold and matrix; draft plans only */
@@ -220,6 +222,11 @@ export type MutationSetMandatoryProcessArgs = {
 
 export type MutationSetDefaultMatrixArgs = {
   input: RiskMatrixInput;
+};
+
+
+export type MutationDeletePlanArgs = {
+  input: DeletePlanInput;
 };
 
 
@@ -798,6 +805,13 @@ export type UpdatePlanSettingsInput = {
   matrix?: InputMaybe<RiskMatrixInput>;
 };
 
+/** A draft plan to delete, with why (it was a test, or a mistake) */
+export type DeletePlanInput = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+};
+
 /** An adoption: the decision and the VoR/IKP as decided (immutable) */
 export type PlanDecision = {
   __typename?: 'PlanDecision';
@@ -807,6 +821,92 @@ export type PlanDecision = {
   adoptedBy: Scalars['String']['output'];
   adoptedAt: Scalars['DateTime']['output'];
   snapshot: Scalars['JSON']['output'];
+  /** The VoR and IKP as decided, typed, with Plan's field names; read from the snapshot, not from today's plan */
+  asDecided: DecidedPlan;
+};
+
+/** A plan as the nämnd decided it (PlanDecision.asDecided) */
+export type DecidedPlan = {
+  __typename?: 'DecidedPlan';
+  year: Scalars['Int']['output'];
+  namndCode: Scalars['String']['output'];
+  ikpThreshold: Scalars['Int']['output'];
+  riskMatrix: RiskMatrixConfig;
+  decisionDate: Scalars['Date']['output'];
+  decisionReference: Scalars['String']['output'];
+  processes: Array<DecidedProcess>;
+  risks: Array<DecidedRisk>;
+  ikp: Array<DecidedIkpRow>;
+  bandCounts: BandCounts;
+};
+
+
+/** A plan as the nämnd decided it (PlanDecision.asDecided) */
+export type DecidedPlanRisksArgs = {
+  band?: InputMaybe<Scalars['String']['input']>;
+  inIkp?: InputMaybe<Scalars['Boolean']['input']>;
+  goalCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The goal a decided process was under (its code at the decision) */
+export type DecidedGoal = {
+  __typename?: 'DecidedGoal';
+  code: Scalars['String']['output'];
+};
+
+export type DecidedProcess = {
+  __typename?: 'DecidedProcess';
+  name: Scalars['String']['output'];
+  goal?: Maybe<DecidedGoal>;
+  workingMethods: Array<DecidedWorkingMethod>;
+};
+
+export type DecidedWorkingMethod = {
+  __typename?: 'DecidedWorkingMethod';
+  name: Scalars['String']['output'];
+  risks: Array<DecidedRisk>;
+};
+
+/** A risk as decided: rv, band and IKP membership as they were at the decision */
+export type DecidedRisk = {
+  __typename?: 'DecidedRisk';
+  nr: Scalars['Int']['output'];
+  title: Scalars['String']['output'];
+  likelihood?: Maybe<Scalars['Int']['output']>;
+  likelihoodLabel?: Maybe<Scalars['String']['output']>;
+  consequence?: Maybe<Scalars['Int']['output']>;
+  consequenceLabel?: Maybe<Scalars['String']['output']>;
+  rv?: Maybe<Scalars['Int']['output']>;
+  band?: Maybe<Band>;
+  inIkp: Scalars['Boolean']['output'];
+  ikpBasis: IkpBasis;
+  ikpMotivation?: Maybe<Scalars['String']['output']>;
+  goal?: Maybe<DecidedGoal>;
+  controls: Array<DecidedControl>;
+};
+
+export type DecidedControl = {
+  __typename?: 'DecidedControl';
+  description: Scalars['String']['output'];
+  activities: Array<DecidedControlActivity>;
+};
+
+export type DecidedControlActivity = {
+  __typename?: 'DecidedControlActivity';
+  description: Scalars['String']['output'];
+  responsible?: Maybe<Scalars['String']['output']>;
+  periods: Array<Period>;
+};
+
+export type DecidedIkpRow = {
+  __typename?: 'DecidedIkpRow';
+  goal?: Maybe<DecidedGoal>;
+  process: DecidedProcess;
+  workingMethod: DecidedWorkingMethod;
+  risk: DecidedRisk;
+  rv?: Maybe<Scalars['Int']['output']>;
+  control?: Maybe<DecidedControl>;
+  controlActivity?: Maybe<DecidedControlActivity>;
 };
 
 export type AdoptPlanInput = {
@@ -1570,7 +1670,16 @@ export type ResolversTypes = {
   RiskFilter: ResolverTypeWrapper<any>;
   CreatePlanInput: ResolverTypeWrapper<any>;
   UpdatePlanSettingsInput: ResolverTypeWrapper<any>;
+  DeletePlanInput: ResolverTypeWrapper<any>;
   PlanDecision: ResolverTypeWrapper<any>;
+  DecidedPlan: ResolverTypeWrapper<any>;
+  DecidedGoal: ResolverTypeWrapper<any>;
+  DecidedProcess: ResolverTypeWrapper<any>;
+  DecidedWorkingMethod: ResolverTypeWrapper<any>;
+  DecidedRisk: ResolverTypeWrapper<any>;
+  DecidedControl: ResolverTypeWrapper<any>;
+  DecidedControlActivity: ResolverTypeWrapper<any>;
+  DecidedIkpRow: ResolverTypeWrapper<any>;
   AdoptPlanInput: ResolverTypeWrapper<any>;
   ReasonInput: ResolverTypeWrapper<any>;
   VersionInput: ResolverTypeWrapper<any>;
@@ -1674,7 +1783,16 @@ export type ResolversParentTypes = {
   RiskFilter: any;
   CreatePlanInput: any;
   UpdatePlanSettingsInput: any;
+  DeletePlanInput: any;
   PlanDecision: any;
+  DecidedPlan: any;
+  DecidedGoal: any;
+  DecidedProcess: any;
+  DecidedWorkingMethod: any;
+  DecidedRisk: any;
+  DecidedControl: any;
+  DecidedControlActivity: any;
+  DecidedIkpRow: any;
   AdoptPlanInput: any;
   ReasonInput: any;
   VersionInput: any;
@@ -1766,6 +1884,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   deleteGoal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteGoalArgs, 'input'>>;
   setMandatoryProcess?: Resolver<ResolversTypes['MandatoryProcess'], ParentType, ContextType, RequireFields<MutationSetMandatoryProcessArgs, 'input'>>;
   setDefaultMatrix?: Resolver<ResolversTypes['RiskMatrixConfig'], ParentType, ContextType, RequireFields<MutationSetDefaultMatrixArgs, 'input'>>;
+  deletePlan?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeletePlanArgs, 'input'>>;
   createPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationCreatePlanArgs, 'input'>>;
   updatePlanSettings?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationUpdatePlanSettingsArgs, 'input'>>;
   adoptPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationAdoptPlanArgs, 'input'>>;
@@ -1985,6 +2104,72 @@ export type PlanDecisionResolvers<ContextType = MercuriusContext, ParentType ext
   adoptedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   adoptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   snapshot?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  asDecided?: Resolver<ResolversTypes['DecidedPlan'], ParentType, ContextType>;
+};
+
+export type DecidedPlanResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedPlan'] = ResolversParentTypes['DecidedPlan']> = {
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  namndCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ikpThreshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  riskMatrix?: Resolver<ResolversTypes['RiskMatrixConfig'], ParentType, ContextType>;
+  decisionDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  decisionReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processes?: Resolver<Array<ResolversTypes['DecidedProcess']>, ParentType, ContextType>;
+  risks?: Resolver<Array<ResolversTypes['DecidedRisk']>, ParentType, ContextType, Partial<DecidedPlanRisksArgs>>;
+  ikp?: Resolver<Array<ResolversTypes['DecidedIkpRow']>, ParentType, ContextType>;
+  bandCounts?: Resolver<ResolversTypes['BandCounts'], ParentType, ContextType>;
+};
+
+export type DecidedGoalResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedGoal'] = ResolversParentTypes['DecidedGoal']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DecidedProcessResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedProcess'] = ResolversParentTypes['DecidedProcess']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  goal?: Resolver<Maybe<ResolversTypes['DecidedGoal']>, ParentType, ContextType>;
+  workingMethods?: Resolver<Array<ResolversTypes['DecidedWorkingMethod']>, ParentType, ContextType>;
+};
+
+export type DecidedWorkingMethodResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedWorkingMethod'] = ResolversParentTypes['DecidedWorkingMethod']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  risks?: Resolver<Array<ResolversTypes['DecidedRisk']>, ParentType, ContextType>;
+};
+
+export type DecidedRiskResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedRisk'] = ResolversParentTypes['DecidedRisk']> = {
+  nr?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  likelihood?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  likelihoodLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  consequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  consequenceLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rv?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  band?: Resolver<Maybe<ResolversTypes['Band']>, ParentType, ContextType>;
+  inIkp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  ikpBasis?: Resolver<ResolversTypes['IkpBasis'], ParentType, ContextType>;
+  ikpMotivation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  goal?: Resolver<Maybe<ResolversTypes['DecidedGoal']>, ParentType, ContextType>;
+  controls?: Resolver<Array<ResolversTypes['DecidedControl']>, ParentType, ContextType>;
+};
+
+export type DecidedControlResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedControl'] = ResolversParentTypes['DecidedControl']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  activities?: Resolver<Array<ResolversTypes['DecidedControlActivity']>, ParentType, ContextType>;
+};
+
+export type DecidedControlActivityResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedControlActivity'] = ResolversParentTypes['DecidedControlActivity']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  responsible?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['Period']>, ParentType, ContextType>;
+};
+
+export type DecidedIkpRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['DecidedIkpRow'] = ResolversParentTypes['DecidedIkpRow']> = {
+  goal?: Resolver<Maybe<ResolversTypes['DecidedGoal']>, ParentType, ContextType>;
+  process?: Resolver<ResolversTypes['DecidedProcess'], ParentType, ContextType>;
+  workingMethod?: Resolver<ResolversTypes['DecidedWorkingMethod'], ParentType, ContextType>;
+  risk?: Resolver<ResolversTypes['DecidedRisk'], ParentType, ContextType>;
+  rv?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  control?: Resolver<Maybe<ResolversTypes['DecidedControl']>, ParentType, ContextType>;
+  controlActivity?: Resolver<Maybe<ResolversTypes['DecidedControlActivity']>, ParentType, ContextType>;
 };
 
 export type ProcessResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Process'] = ResolversParentTypes['Process']> = {
@@ -2279,6 +2464,14 @@ export type Resolvers<ContextType = MercuriusContext> = {
   PlanConnection?: PlanConnectionResolvers<ContextType>;
   RiskConnection?: RiskConnectionResolvers<ContextType>;
   PlanDecision?: PlanDecisionResolvers<ContextType>;
+  DecidedPlan?: DecidedPlanResolvers<ContextType>;
+  DecidedGoal?: DecidedGoalResolvers<ContextType>;
+  DecidedProcess?: DecidedProcessResolvers<ContextType>;
+  DecidedWorkingMethod?: DecidedWorkingMethodResolvers<ContextType>;
+  DecidedRisk?: DecidedRiskResolvers<ContextType>;
+  DecidedControl?: DecidedControlResolvers<ContextType>;
+  DecidedControlActivity?: DecidedControlActivityResolvers<ContextType>;
+  DecidedIkpRow?: DecidedIkpRowResolvers<ContextType>;
   Process?: ProcessResolvers<ContextType>;
   WorkingMethod?: WorkingMethodResolvers<ContextType>;
   Risk?: RiskResolvers<ContextType>;

@@ -11,7 +11,16 @@ export { PlanTree, riskView, type IkpRow, type MatrixCell, type RiskView } from 
 export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
 export { planRepository } from './plans.repository.js';
 export type { ControlActivityRow, ControlRow, GoalRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
-export { matchesName, normalizeName, ruleViolations, type RuleViolation } from './rule-violations.js';
+export { ruleViolations, type RuleViolation } from './rule-violations.js';
+export {
+  guardMandatory,
+  holderOf,
+  MandatoryAlreadyPresentError,
+  mandatoryProcessNamed,
+  mandatoryWorkingMethodNamed,
+  matchesName,
+  normalizeName,
+} from './mandatory.js';
 
 export const plansModule = defineModule({
   name: 'plans',

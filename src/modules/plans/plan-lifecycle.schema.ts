@@ -10,6 +10,72 @@ export const planLifecycleTypeDefs = /* GraphQL */ `
     snapshot: JSON!
   }
 
+  extend type PlanDecision {
+    "The VoR and IKP as decided, typed, with Plan's field names; read from the snapshot, not from today's plan"
+    asDecided: DecidedPlan!
+  }
+
+  "A plan as the nämnd decided it (PlanDecision.asDecided)"
+  type DecidedPlan {
+    year: Int!
+    namndCode: String!
+    ikpThreshold: Int!
+    riskMatrix: RiskMatrixConfig!
+    decisionDate: Date!
+    decisionReference: String!
+    processes: [DecidedProcess!]!
+    risks(band: String, inIkp: Boolean, goalCode: String): [DecidedRisk!]!
+    ikp: [DecidedIkpRow!]!
+    bandCounts: BandCounts!
+  }
+  "The goal a decided process was under (its code at the decision)"
+  type DecidedGoal {
+    code: String!
+  }
+  type DecidedProcess {
+    name: String!
+    goal: DecidedGoal
+    workingMethods: [DecidedWorkingMethod!]!
+  }
+  type DecidedWorkingMethod {
+    name: String!
+    risks: [DecidedRisk!]!
+  }
+  "A risk as decided: rv, band and IKP membership as they were at the decision"
+  type DecidedRisk {
+    nr: Int!
+    title: String!
+    likelihood: Int
+    likelihoodLabel: String
+    consequence: Int
+    consequenceLabel: String
+    rv: Int
+    band: Band
+    inIkp: Boolean!
+    ikpBasis: IkpBasis!
+    ikpMotivation: String
+    goal: DecidedGoal
+    controls: [DecidedControl!]!
+  }
+  type DecidedControl {
+    description: String!
+    activities: [DecidedControlActivity!]!
+  }
+  type DecidedControlActivity {
+    description: String!
+    responsible: String
+    periods: [Period!]!
+  }
+  type DecidedIkpRow {
+    goal: DecidedGoal
+    process: DecidedProcess!
+    workingMethod: DecidedWorkingMethod!
+    risk: DecidedRisk!
+    rv: Int
+    control: DecidedControl
+    controlActivity: DecidedControlActivity
+  }
+
   extend type Plan {
     "Every adoption, newest first"
     decisions: [PlanDecision!]!

@@ -11,6 +11,7 @@ import { parseInput, text, uuid, version } from '../../lib/validate.js';
 import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
 import { closingBlockers, createMissingFollowUps } from '../follow-ups/index.js';
 import { goalRepository } from '../goals/index.js';
+import { snapshotOf } from './decided-plan.js';
 import { PlanTree } from './plan-tree.js';
 import { planRepository, PLANS_TABLE, type PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
@@ -31,38 +32,6 @@ export const lifecycleInputs = {
   reopen: z.object({ ...ref, reason: text(2000) }),
   close: z.object({ ...ref }),
 };
-
-/** What the nämnd decided, kept immutable with the decision: shown even after a reopen and changes. */
-function snapshot(tree: PlanTree) {
-  return {
-    year: tree.plan.year,
-    namndCode: tree.plan.namndCode,
-    ikpThreshold: tree.plan.ikpThreshold,
-    matrix: tree.plan.matrix,
-    processes: tree.processes.map((p) => ({
-      name: p.name,
-      goal: tree.goalsById.get(p.goalId)?.code ?? null,
-      workingMethods: (tree.workingMethodsByProcess.get(p.id) ?? []).map((w) => ({
-        name: w.name,
-        risks: (tree.risksByWorkingMethod.get(w.id) ?? []).map((r) => ({
-          nr: r.nr,
-          title: r.title,
-          likelihood: r.likelihood,
-          consequence: r.consequence,
-          rv: r.rv,
-          band: r.band?.key ?? null,
-          inIkp: r.inIkp,
-          ikpBasis: r.ikpBasis,
-          ikpMotivation: r.ikpMotivation,
-          controls: (tree.controlsByRisk.get(r.id) ?? []).map((c) => ({
-            description: c.description,
-            activities: (tree.activitiesByControl.get(c.id) ?? []).map((a) => ({ description: a.description, responsible: a.responsible, periods: a.periods })),
-          })),
-        })),
-      })),
-    })),
-  };
-}
 
 export function createPlanLifecycleService({ db }: ServiceDeps) {
   /** Approver or admin, version and from-state checked, then the change and its audit event. */
@@ -106,7 +75,7 @@ export function createPlanLifecycleService({ db }: ServiceDeps) {
         if (violations.length) {
           throw new AppError('PLAN_RULES_VIOLATED', `The plan cannot be adopted: ${violations.length} rule violation(s), e.g. ${violations[0].rule}: ${violations[0].message}`, 409, { violations });
         }
-        await planRepository.insertDecision(tx, { planId: plan.id, decisionDate: input.decisionDate, reference: input.decisionReference, adoptedBy: ctx.actor.sub, snapshot: snapshot(tree) });
+        await planRepository.insertDecision(tx, { planId: plan.id, decisionDate: input.decisionDate, reference: input.decisionReference, adoptedBy: ctx.actor.sub, snapshot: snapshotOf(tree) });
         const wanted = tree.ikp().flatMap((row) => (row.controlActivity ? row.controlActivity.periods.map((period) => ({ planId: plan.id, controlActivityId: row.controlActivity!.id, period })) : []));
         const followUpsCreated = await createMissingFollowUps(tx, wanted);
         return {

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import { ALL } from '../../auth/actor.js';
 import type { RiskFilter } from '../risks/index.js';
 import { riskColumnsSql } from '../risks/index.js';
 import type { DbOrTx } from '../../db/client.js';
-import { controlActivities, controls, goals, namnder, planDecisions, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
+import { actions, assessments, controlActivities, controls, followUps, goals, namnder, planDecisions, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
 
 export type PlanRow = typeof plans.$inferSelect;
 export type PlanWithNamnd = PlanRow & { namndCode: string };
@@ -33,6 +33,10 @@ function getPlanColumns() {
   const { id, namndId, year, status, ikpThreshold, matrix, decisionDate, decisionReference, originPlanId, version, createdAt, updatedAt } = plans;
   return { id, namndId, year, status, ikpThreshold, matrix, decisionDate, decisionReference, originPlanId, version, createdAt, updatedAt };
 }
+
+/** The tables that hang off a plan. */
+const PLAN_CONTENT = { processes, workingMethods, risks, controls, controlActivities, followUps, actions, assessments, decisions: planDecisions };
+export type PlanContentKind = keyof typeof PLAN_CONTENT;
 
 export const planRepository = {
   async find(db: DbOrTx, where: SQL, lock?: 'update' | 'share'): Promise<PlanWithNamnd | undefined> {
@@ -110,8 +114,22 @@ export const planRepository = {
     const [row] = await db.insert(processes).values(values).returning();
     return row;
   },
-  async insertWorkingMethods(db: DbOrTx, values: (typeof workingMethods.$inferInsert)[]): Promise<void> {
-    if (values.length) await db.insert(workingMethods).values(values);
+  async insertWorkingMethods(db: DbOrTx, values: (typeof workingMethods.$inferInsert)[]): Promise<WorkingMethodRow[]> {
+    return values.length ? db.insert(workingMethods).values(values).returning() : [];
+  },
+
+  /** How much a plan holds, per table (what its deletion takes with it). */
+  async contentCounts(db: DbOrTx, planId: string): Promise<Record<PlanContentKind, number>> {
+    const out = {} as Record<PlanContentKind, number>;
+    for (const [kind, table] of Object.entries(PLAN_CONTENT) as [PlanContentKind, (typeof PLAN_CONTENT)[PlanContentKind]][]) {
+      const [row] = await db.select({ n: count() }).from(table).where(eq(table.planId, planId));
+      out[kind] = Number(row.n);
+    }
+    return out;
+  },
+  /** Deletes a plan at the version read; its content goes with it (ON DELETE CASCADE, tombstones by trigger). */
+  async deleteVersioned(db: DbOrTx, id: string, version: number): Promise<boolean> {
+    return (await db.delete(plans).where(and(eq(plans.id, id), eq(plans.version, version))).returning({ id: plans.id })).length > 0;
   },
 
   async insertDecision(db: DbOrTx, values: typeof planDecisions.$inferInsert): Promise<void> {

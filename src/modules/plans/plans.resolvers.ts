@@ -4,6 +4,8 @@ import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
 import { fresh } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
+import { decidedPlan, type DecidedPlan } from './decided-plan.js';
+import type { PlanDecisionRow } from './plans.repository.js';
 
 const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.load(p.id);
 
@@ -22,10 +24,22 @@ export const plansResolvers: Resolvers = {
   },
   Mutation: {
     createPlan: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
+    deletePlan: async (_r, a, ctx) => {
+      const ok = await ctx.services.plans.delete(ctx, a.input);
+      ctx.loaders.trees.clearAll();
+      ctx.loaders.plans.clearAll();
+      return ok;
+    },
     updatePlanSettings: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
     adoptPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
     reopenPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),
     closePlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.close(ctx, a.input)),
+  },
+  PlanDecision: {
+    asDecided: (d: PlanDecisionRow) => decidedPlan(d),
+  },
+  DecidedPlan: {
+    risks: (p: DecidedPlan, a) => p.risks.filter((r) => matchesRiskFilter(r, r.goal?.code, a)),
   },
   Plan: {
     namnd: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.namnder.load(p.namndId),

@@ -158,6 +158,18 @@ export const plansTypeDefs = /* GraphQL */ `
     risks(filter: RiskFilter, first: Int = 100, after: String): RiskConnection!
   }
 
+  "A draft plan to delete, with why (it was a test, or a mistake)"
+  input DeletePlanInput {
+    id: ID!
+    version: Int!
+    reason: String!
+  }
+
+  extend type Mutation {
+    "Deletes a draft plan that was never adopted, with all its content (approver, admin); PLAN_NOT_DRAFT otherwise"
+    deletePlan(input: DeletePlanInput!): Boolean!
+  }
+
   extend type Mutation {
     "Admin or the nämnd's approver"
     createPlan(input: CreatePlanInput!): Plan!

@@ -5,7 +5,7 @@ import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js
 import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
-import { namndCode, parseInput, uuid, version, year } from '../../lib/validate.js';
+import { namndCode, parseInput, text, uuid, version, year } from '../../lib/validate.js';
 import { CURSOR_KEYS, MAX_PAGE_SIZE, decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { goalRepository, parseMatrix } from '../goals/index.js';
 import { namndRepository } from '../namnder/index.js';
@@ -43,6 +43,8 @@ export const updatePlanSettingsInput = z.object({
   ikpThreshold: z.number().int().min(1, 'between 1 and 25').max(25, 'between 1 and 25').optional(),
   matrix: z.unknown().optional(),
 });
+
+export const deletePlanInput = z.object({ id: uuid(), version: version(), reason: text(2000) });
 
 export const cityRisksFilter = z.object({
   year: year().nullish(),
@@ -130,6 +132,40 @@ export function createPlanService({ db }: ServiceDeps) {
       });
     },
 
+    /**
+     * A draft plan that was never adopted goes with everything in it (test and mistaken plans). Refused once it has
+     * been adopted (a reopened plan keeps its decisions): PLAN_NOT_DRAFT.
+     */
+    async delete(ctx: RequestContext, raw: unknown): Promise<boolean> {
+      const input = parseInput(deletePlanInput, raw);
+      return db.transaction(async (tx) => {
+        const plan = await planRepository.byId(tx, input.id, 'update');
+        if (!plan) throw new NotFoundError('Plan', input.id);
+        requireApprove(ctx.actor, plan.namndCode);
+        if (plan.version !== input.version) {
+          throw new ConflictError(`The plan was changed by someone else: it is at version ${plan.version}, you sent ${input.version}; read it again`, { currentVersion: plan.version });
+        }
+        const counts = await planRepository.contentCounts(tx, plan.id);
+        if (plan.status !== 'DRAFT' || counts.decisions > 0) {
+          const why = plan.status !== 'DRAFT' ? `is ${plan.status}` : `was adopted before (${counts.decisions} decision(s) kept)`;
+          throw new AppError('PLAN_NOT_DRAFT', `The ${plan.namndCode} plan for ${plan.year} ${why}: only a draft never adopted can be deleted`, 409, { status: plan.status, decisions: counts.decisions });
+        }
+        await recordAudit(tx, ctx, {
+          action: 'plan.delete',
+          entityType: 'Plan',
+          entityId: plan.id,
+          namndCode: plan.namndCode,
+          plan,
+          entityVersion: plan.version,
+          fromState: plan.status,
+          reason: input.reason,
+          changes: { before: { year: plan.year, ikpThreshold: plan.ikpThreshold, originPlanId: plan.originPlanId, counts } },
+        });
+        if (!(await planRepository.deleteVersioned(tx, plan.id, plan.version))) throw new ConflictError(`The plan was changed by someone else; read it again`);
+        return true;
+      });
+    },
+
     /** City-wide risk list (e.g. all critical risks of 2026), limited to the nämnder the actor may read. */
     async cityRisks(ctx: RequestContext, rawFilter: unknown, page: { first: number; after?: string | null }) {
       const f = parseInput(cityRisksFilter, rawFilter ?? {}, 'filter');
@@ -154,7 +190,6 @@ export async function insertPlan(
 ): Promise<PlanWithNamnd> {
   const { matrix } = await goalRepository.defaultMatrix(tx);
   const plan = await planRepository.insert(tx, { namndId: namnd.id, year: y, ikpThreshold, matrix });
-  await addMandatoryProcesses(tx, plan.id, y);
   await recordAudit(tx, ctx, {
     action: 'plan.create',
     entityType: 'Plan',
@@ -165,20 +200,28 @@ export async function insertPlan(
     plan,
     entityVersion: plan.version,
   });
+  await addMandatoryProcesses(tx, ctx, plan, namnd.code);
   return { ...plan, namndCode: namnd.code };
 }
 
-async function addMandatoryProcesses(tx: DbOrTx, planId: string, y: number) {
-  for (const mp of await goalRepository.mandatoryFor(tx, y)) {
-    const goal = await goalRepository.byYearCode(tx, y, mp.goalCode);
+/** The catalogue's processes and working methods in force for the year, each audited as the create it is. */
+async function addMandatoryProcesses(tx: DbOrTx, ctx: RequestContext, plan: { id: string; year: number }, namndCode: string) {
+  const created = (entityType: string, row: { id: string; version: number }, after: Record<string, unknown>) =>
+    recordAudit(tx, ctx, { action: `${entityType[0].toLowerCase()}${entityType.slice(1)}.create`, entityType, entityId: row.id, namndCode, plan, entityVersion: row.version, changes: { after } });
+  for (const mp of await goalRepository.mandatoryFor(tx, plan.year)) {
+    const goal = await goalRepository.byYearCode(tx, plan.year, mp.goalCode);
     if (!goal) {
-      throw new AppError('GOAL_MISSING', `Goal ${mp.goalCode} of ${y} must exist before a plan is created: the mandatory process "${mp.name}" belongs under it`, 409, { goalCode: mp.goalCode, year: y });
+      throw new AppError('GOAL_MISSING', `Goal ${mp.goalCode} of ${plan.year} must exist before a plan is created: the mandatory process "${mp.name}" belongs under it`, 409, { goalCode: mp.goalCode, year: plan.year });
     }
-    const process = await planRepository.insertProcess(tx, { planId, goalId: goal.id, name: mp.name, mandatoryProcessId: mp.id });
-    await planRepository.insertWorkingMethods(
+    const process = await planRepository.insertProcess(tx, { planId: plan.id, goalId: goal.id, name: mp.name, mandatoryProcessId: mp.id });
+    await created('Process', process, { name: process.name, goalId: process.goalId, sortOrder: process.sortOrder, mandatoryProcessId: mp.id });
+    const wms = await planRepository.insertWorkingMethods(
       tx,
-      mp.workingMethods.map((w, i) => ({ planId, processId: process.id, name: w.name, mandatoryWorkingMethodId: w.id, sortOrder: i })),
+      mp.workingMethods.map((w, i) => ({ planId: plan.id, processId: process.id, name: w.name, mandatoryWorkingMethodId: w.id, sortOrder: i })),
     );
+    for (const wm of wms) {
+      await created('WorkingMethod', wm, { name: wm.name, processId: wm.processId, sortOrder: wm.sortOrder, mandatoryWorkingMethodId: wm.mandatoryWorkingMethodId });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MandatoryProcessRow } from '../goals/index.js';
+import { holderOf } from './mandatory.js';
 import type { PlanTree } from './plan-tree.js';
 
 export interface RuleViolation {
@@ -8,13 +9,6 @@ export interface RuleViolation {
   message: string;
 }
 
-/** Documents spell names loosely: compare case- and whitespace-insensitively, ignoring trailing punctuation. */
-export const normalizeName = (s: string) => s.toLocaleLowerCase('sv').replace(/\s+/g, ' ').replace(/[.:;,]+$/, '').trim();
-
-export function matchesName(name: string, candidate: { name: string; aliases: string[] }): boolean {
-  const n = normalizeName(name);
-  return [candidate.name, ...candidate.aliases].some((a) => normalizeName(a) === n);
-}
 
 /** Everything that blocks adoption (R1–R6), computed from the plan as it is now. */
 export function ruleViolations(tree: PlanTree, mandatory: MandatoryProcessRow[]): RuleViolation[] {
@@ -43,14 +37,14 @@ export function ruleViolations(tree: PlanTree, mandatory: MandatoryProcessRow[])
   }
 
   for (const mp of mandatory) {
-    const process = tree.processes.find((p) => p.mandatoryProcessId === mp.id || matchesName(p.name, mp));
+    const process = holderOf(tree.processes, mp, (p) => p.mandatoryProcessId);
     if (!process) {
       out.push({ rule: 'R5', entityType: 'Plan', entityId: tree.plan.id, message: `The mandatory process "${mp.name}" is missing` });
       continue;
     }
     const wms = tree.workingMethodsByProcess.get(process.id) ?? [];
     for (const mwm of mp.workingMethods) {
-      const wm = wms.find((w) => w.mandatoryWorkingMethodId === mwm.id || matchesName(w.name, mwm));
+      const wm = holderOf(wms, mwm, (w) => w.mandatoryWorkingMethodId);
       if (!wm) {
         out.push({ rule: 'R5', entityType: 'Process', entityId: process.id, message: `The mandatory working method "${mwm.name}" of "${mp.name}" is missing` });
       } else if (!(tree.risksByWorkingMethod.get(wm.id) ?? []).some((r) => r.assessed)) {

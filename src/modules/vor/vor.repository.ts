@@ -33,6 +33,9 @@ export const vorRepository = {
     const [taken] = await db.select({ id: risks.id }).from(risks).where(and(eq(risks.planId, planId), eq(risks.nr, nr)));
     return !!taken;
   },
+  /** A plan's processes and a process's working methods: what a mandatory name is checked against. */
+  processesOf: (db: DbOrTx, planId: string) => db.select().from(processes).where(eq(processes.planId, planId)),
+  workingMethodsOf: (db: DbOrTx, processId: string) => db.select().from(workingMethods).where(eq(workingMethods.processId, processId)),
   insertProcess: (db: DbOrTx, v: typeof processes.$inferInsert) => inserted(db.insert(processes).values(v).returning()),
   insertWorkingMethod: (db: DbOrTx, v: typeof workingMethods.$inferInsert) => inserted(db.insert(workingMethods).values(v).returning()),
   insertRisk: (db: DbOrTx, v: typeof risks.$inferInsert) => inserted(db.insert(risks).values(v).returning()),

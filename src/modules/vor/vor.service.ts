@@ -6,7 +6,8 @@ import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
 import { isScaleValue } from '../risks/index.js';
-import { editablePlan, type PlanWithNamnd } from '../plans/index.js';
+import { editablePlan, guardMandatory, type PlanWithNamnd } from '../plans/index.js';
+import { processLink, workingMethodLink } from './mandatory-links.js';
 
 const scale = () => z.number().int('a whole number 1–5').min(1, 'between 1 and 5').max(5, 'between 1 and 5').nullable();
 const periods = () => z.array(z.enum(['T1', 'T2', 'VB'])).min(1, 'at least one period').max(3).refine((p) => new Set(p).size === p.length, 'periods must not repeat');
@@ -70,8 +71,8 @@ interface NodeSpec {
 }
 
 const SPECS = {
-  process: { table: VOR_TABLES.processes, entityType: 'Process', fields: ['name', 'goalId', 'sortOrder'] },
-  workingMethod: { table: VOR_TABLES.workingMethods, entityType: 'WorkingMethod', fields: ['name', 'processId', 'sortOrder'] },
+  process: { table: VOR_TABLES.processes, entityType: 'Process', fields: ['name', 'goalId', 'sortOrder', 'mandatoryProcessId'] },
+  workingMethod: { table: VOR_TABLES.workingMethods, entityType: 'WorkingMethod', fields: ['name', 'processId', 'sortOrder', 'mandatoryWorkingMethodId'] },
   risk: { table: VOR_TABLES.risks, entityType: 'Risk', fields: ['nr', 'title', 'description', 'likelihood', 'consequence', 'ikpOverride', 'ikpMotivation', 'workingMethodId'] },
   control: { table: VOR_TABLES.controls, entityType: 'Control', fields: ['description', 'riskId', 'sortOrder'] },
   controlActivity: { table: VOR_TABLES.controlActivities, entityType: 'ControlActivity', fields: ['description', 'responsible', 'periods', 'frequency', 'controlId', 'sortOrder'] },
@@ -165,11 +166,12 @@ export function createVorService(db: Db) {
     });
   }
 
-  async function remove(ctx: RequestContext, spec: NodeSpec, raw: unknown): Promise<boolean> {
+  async function remove(ctx: RequestContext, spec: NodeSpec, raw: unknown, guard?: (before: Row) => void): Promise<boolean> {
     const input = parseInput(inputs.delete, raw);
     return db.transaction(async (tx) => {
       const before = await loadRow(tx, spec, input.id);
       const plan = await editablePlan(tx, ctx, before.planId);
+      guard?.(before);
       if (!(await vorRepository.deleteVersioned(tx, spec.table, input.id, input.version))) {
         throw new ConflictError(`${spec.entityType} ${input.id} was changed by someone else (version ${before.version}); read it again`, { currentVersion: before.version });
       }
@@ -200,30 +202,42 @@ export function createVorService(db: Db) {
       const input = parseInput(inputs.createProcess, raw);
       return create(ctx, SPECS.process, async () => input.planId, async (tx, plan) => {
         await goalOfYear(tx, input.goalId, plan);
-        return vorRepository.insertProcess(tx, { ...input, planId: plan.id });
+        return vorRepository.insertProcess(tx, { ...input, planId: plan.id, mandatoryProcessId: await processLink(tx, plan, input.name, null) });
       });
     },
     updateProcess(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.updateProcess, raw);
-      return update(ctx, SPECS.process, input, async (tx, plan, _b, patch) => {
+      return update(ctx, SPECS.process, input, async (tx, plan, before, patch) => {
+        const renamed = patch.name !== undefined && patch.name !== before.name;
+        if (renamed || (patch.goalId !== undefined && patch.goalId !== before.goalId)) guardMandatory(ctx.actor, linked(before, 'mandatoryProcessId'), 'Process', 'rename or move');
         if (patch.goalId) await goalOfYear(tx, patch.goalId as string, plan);
+        if (renamed) patch.mandatoryProcessId = await processLink(tx, plan, patch.name as string, before as never);
       });
     },
-    deleteProcess: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.process, raw),
+    deleteProcess: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.process, raw, (before) => guardMandatory(ctx.actor, linked(before, 'mandatoryProcessId'), 'Process', 'delete')),
 
     createWorkingMethod(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createWorkingMethod, raw);
       return create(ctx, SPECS.workingMethod, async (tx) => (await loadRow(tx, SPECS.process, input.processId)).planId, async (tx, plan) => {
-        return vorRepository.insertWorkingMethod(tx, { ...input, planId: plan.id });
+        const process = await loadRow(tx, SPECS.process, input.processId);
+        return vorRepository.insertWorkingMethod(tx, { ...input, planId: plan.id, mandatoryWorkingMethodId: await workingMethodLink(tx, plan, process as never, input.name, null) });
       });
     },
     updateWorkingMethod(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.updateWorkingMethod, raw);
-      return update(ctx, SPECS.workingMethod, input, async (tx, plan, _b, patch) => {
-        if (patch.processId) await parentIn(tx, SPECS.process, patch.processId as string, plan, 'processId');
+      return update(ctx, SPECS.workingMethod, input, async (tx, plan, before, patch) => {
+        const renamed = patch.name !== undefined && patch.name !== before.name;
+        const moved = patch.processId !== undefined && patch.processId !== before.processId;
+        if (renamed || moved) guardMandatory(ctx.actor, linked(before, 'mandatoryWorkingMethodId'), 'WorkingMethod', 'rename or move');
+        const target = patch.processId ? await parentIn(tx, SPECS.process, patch.processId as string, plan, 'processId') : null;
+        if (renamed || moved) {
+          const process = target ?? (await loadRow(tx, SPECS.process, before.processId as string));
+          patch.mandatoryWorkingMethodId = await workingMethodLink(tx, plan, process as never, (patch.name ?? before.name) as string, before as never);
+        }
       });
     },
-    deleteWorkingMethod: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.workingMethod, raw),
+    deleteWorkingMethod: (ctx: RequestContext, raw: unknown) =>
+      remove(ctx, SPECS.workingMethod, raw, (before) => guardMandatory(ctx.actor, linked(before, 'mandatoryWorkingMethodId'), 'WorkingMethod', 'delete')),
 
     createRisk(ctx: RequestContext, raw: unknown) {
       const input = parseInput(inputs.createRisk, raw);
@@ -282,6 +296,8 @@ export function createVorService(db: Db) {
   };
 }
 
+/** A row's name and whether it is linked to the mandatory catalogue, for guardMandatory. */
+const linked = (row: Row, link: 'mandatoryProcessId' | 'mandatoryWorkingMethodId') => ({ name: row.name as string, linked: row[link] != null });
 const lcFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 const pick = (row: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, row[f]]));
 

@@ -42,7 +42,7 @@ export function checkTransition<S extends string, T extends string>(
   return machine[name].to(state);
 }
 
-type Stateful = PgTable & { id: PgColumn; version: PgColumn; status: PgColumn; updatedAt: PgColumn };
+export type Stateful = PgTable & { id: PgColumn; version: PgColumn; status: PgColumn; updatedAt: PgColumn };
 
 /**
  * Applies a checked transition only if nobody changed the row since it was read: the status and the version

@@ -4,7 +4,8 @@ import type { DbOrTx } from '../../db/client.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
-import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
+import { auditedTransition } from '../../audit/audited-transition.js';
+import type { Machine } from '../../lib/state-machine.js';
 import { dueBeforePlanYear, isOpenAction } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
 import { FOLLOW_UP_TABLES, followUpRepository, type ActionRow } from './follow-ups.repository.js';
@@ -93,21 +94,21 @@ export function createActionService({ db }: ServiceDeps) {
       if (!row) throw new NotFoundError('Action', input.id);
       const plan = await planForActions(tx, ctx, row.planId);
       await refuseCarriedOver(tx, row);
-      const to = checkTransition(USER_MACHINE, 'action', name, row, input.version);
-      const after = await applyTransition(tx, FOLLOW_UP_TABLES.actions, 'Action', row, input.version, to, name === 'cancel' ? { statusReason: input.reason } : {});
-      await recordAudit(tx, ctx, {
-        action: `action.${name}`,
+      return auditedTransition(tx, ctx, {
+        machine: USER_MACHINE,
+        name,
         entityType: 'Action',
-        entityId: row.id,
+        label: 'action',
+        actionPrefix: 'action',
+        table: FOLLOW_UP_TABLES.actions,
+        row,
+        version: input.version,
         namndCode: plan.namndCode,
         plan,
-        entityVersion: after.version,
-        fromState: row.status,
-        toState: to,
         reason: input.reason ?? null,
-        eventData: { followUpId: row.followUpId },
+        prepare: async () => ({ patch: name === 'cancel' ? { statusReason: input.reason } : {} }),
+        describe: () => ({ eventData: { followUpId: row.followUpId } }),
       });
-      return after;
     });
   }
 

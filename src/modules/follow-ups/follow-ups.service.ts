@@ -4,7 +4,8 @@ import { requireEdit } from '../../auth/authorize.js';
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput } from '../../lib/validate.js';
-import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
+import { auditedTransition } from '../../audit/audited-transition.js';
+import type { Machine } from '../../lib/state-machine.js';
 import { isFollowUpOverdue, isLate, isOverdue, periodDeadlineDate, summarize, today, type DeadlineCalendar } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
 import { FOLLOW_UP_TABLES, followUpRepository, type ActionRow, type FollowUpRow, type PlanFollowUpRows } from './follow-ups.repository.js';
@@ -33,23 +34,24 @@ export function createFollowUpService({ db, clock }: ServiceDeps) {
       const plan = await planFor(tx, row.planId);
       requireEdit(ctx.actor, plan.namndCode);
       requireAdopted(plan, 'A follow-up');
-      const to = checkTransition(FOLLOW_UP_MACHINE, 'follow-up', name, row, input.version);
-      const patch = patchFor ? await patchFor(tx, row) : {};
-      const after = await applyTransition(tx, FOLLOW_UP_TABLES.followUps, 'FollowUp', row, input.version, to, patch);
-      await recordAudit(tx, ctx, {
-        action: `followUp.${name}`,
+      return auditedTransition(tx, ctx, {
+        machine: FOLLOW_UP_MACHINE,
+        name,
         entityType: 'FollowUp',
-        entityId: row.id,
+        label: 'follow-up',
+        actionPrefix: 'followUp',
+        table: FOLLOW_UP_TABLES.followUps,
+        row,
+        version: input.version,
         namndCode: plan.namndCode,
         plan,
-        entityVersion: after.version,
-        fromState: row.status,
-        toState: to,
         reason: why,
-        changes: name === 'report' ? { outcome: after.outcome, resultText: after.resultText, explanation: after.explanation } : null,
-        eventData: { period: row.period, outcome: after.outcome ?? null, controlActivityId: row.controlActivityId },
+        prepare: async () => ({ patch: patchFor ? await patchFor(tx, row) : {} }),
+        describe: (after) => ({
+          changes: name === 'report' ? { outcome: after.outcome, resultText: after.resultText, explanation: after.explanation } : null,
+          eventData: { period: row.period, outcome: after.outcome ?? null, controlActivityId: row.controlActivityId },
+        }),
       });
-      return after;
     });
   }
 

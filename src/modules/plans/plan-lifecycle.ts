@@ -8,7 +8,8 @@ import { requireApprove } from '../../auth/authorize.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput, text, uuid, version } from '../../lib/validate.js';
-import { applyTransition, checkTransition, type Machine } from '../../lib/state-machine.js';
+import { auditedTransition } from '../../audit/audited-transition.js';
+import type { Machine } from '../../lib/state-machine.js';
 import { closingBlockers, createMissingFollowUps } from '../follow-ups/index.js';
 import { goalRepository } from '../goals/index.js';
 import { snapshotOf } from './decided-plan.js';
@@ -46,20 +47,19 @@ export function createPlanLifecycleService({ db }: ServiceDeps) {
       const plan = await planRepository.byId(tx, input.id, 'update');
       if (!plan) throw new NotFoundError('Plan', input.id);
       requireApprove(ctx.actor, plan.namndCode);
-      const to = checkTransition(PLAN_MACHINE, 'plan', name, plan, input.version);
-      const extra = guard ? await guard(tx, plan) : {};
-      const after = await applyTransition(tx, PLANS_TABLE, 'Plan', plan, input.version, to, extra.patch);
-      await recordAudit(tx, ctx, {
-        action: `plan.${name}`,
+      const after = await auditedTransition(tx, ctx, {
+        machine: PLAN_MACHINE,
+        name,
         entityType: 'Plan',
-        entityId: plan.id,
+        label: 'plan',
+        actionPrefix: 'plan',
+        table: PLANS_TABLE,
+        row: plan,
+        version: input.version,
         namndCode: plan.namndCode,
         plan,
-        entityVersion: after.version,
-        fromState: plan.status,
-        toState: to,
         reason: why,
-        changes: extra.changes ?? null,
+        prepare: guard && (() => guard(tx, plan)),
       });
       return { ...after, namndCode: plan.namndCode };
     });

@@ -11,7 +11,7 @@ export { PlanTree, riskView, type IkpRow, type MatrixCell, type RiskView } from 
 export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
 export { planRepository } from './plans.repository.js';
 export type { ControlActivityRow, ControlRow, GoalRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
-export { originResolver, readableLink } from './plan-links.js';
+export { originResolver, readableLink, readableTree } from './plan-links.js';
 export { changesSincePreviousYear, type PlanChanges, type RiskRevaluation, type RiskValuation } from './year-changes.js';
 export { matchesName, normalizeName, ruleViolations, type RuleViolation } from './rule-violations.js';
 

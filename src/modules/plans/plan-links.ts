@@ -32,8 +32,13 @@ export async function nextPlanOf(ctx: MercuriusContext, plan: { id: string }): P
 export async function previousTreeOf(ctx: MercuriusContext, plan: { originPlanId: string | null }): Promise<PlanTree | null> {
   if (!plan.originPlanId) return null;
   const [tree] = await ctx.loaders.trees.loadMany([plan.originPlanId]);
-  const found = absentAsNull(tree);
-  return found && readableLink(ctx.actor, found.plan) ? found : null;
+  return readableTree(ctx.actor, tree);
+}
+
+/** A loaded linked tree, or null when it is gone or the caller may not read its plan. */
+export function readableTree(actor: Actor, tree: PlanTree | Error | undefined): PlanTree | null {
+  const found = tree === undefined ? null : absentAsNull(tree);
+  return found && readableLink(actor, found.plan) ? found : null;
 }
 
 /** `origin` of a carried row: the row it was copied from, found in the previous plan's tree. */

@@ -1,4 +1,4 @@
-import { matchesName, type GoalRow, type IkpRow, type PlanTree, type ProcessRow } from '../plans/index.js';
+import { matchesName, type GoalRow, type IkpRow, type PlanChanges, type PlanTree, type ProcessRow } from '../plans/index.js';
 import { PERIODS } from './labels.js';
 import type { ActionRow, FollowUpRow, PlanFollowUpRows } from './reports.repository.js';
 
@@ -32,6 +32,8 @@ export class ReportData {
     readonly rows: PlanFollowUpRows,
     /** Today in Stockholm, by the app's clock: what "overdue" is measured against. */
     readonly today: string,
+    /** The risks' changes since the plan this one was rolled over from; null without a (readable) previous plan. */
+    readonly changes: PlanChanges | null = null,
   ) {
     this.followUpsById = new Map(rows.followUps.map((f) => [f.id, f]));
     const order = (f: FollowUpRow) => PERIODS.indexOf(f.period);

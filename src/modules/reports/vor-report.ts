@@ -97,20 +97,20 @@ function riskList(risks: RiskView[], empty: string, klass: string): SafeHtml {
   return html`<table class="${klass}">
 <thead><tr><th class="num">Nr</th><th>Oönskad händelse</th><th class="num">RV</th><th>Nivå</th><th>IKP</th></tr></thead>
 <tbody>
-${risks.map((r) => html`<tr data-nr="${r.nr}"><td class="num">${r.nr}</td><td>${r.title}</td><td class="num">${r.rv ?? '–'}</td><td>${bandBadge(r)}</td><td>${ikp(r)}</td></tr>
+${risks.map((r) => html`<tr class="risk" data-nr="${r.nr}"><td class="num">${r.nr}</td><td>${r.title}</td><td class="num">${r.rv ?? '–'}</td><td>${bandBadge(r)}</td><td>${ikp(r)}</td></tr>
 `)}</tbody>
 </table>`;
 }
 
 /** Förändringar sedan föregående år: the same PlanChanges as GraphQL's Plan.changesSincePreviousYear. */
-export function yearChangesSection(changes: PlanChanges | null): SafeHtml | '' {
+function yearChangesSection(changes: PlanChanges | null): SafeHtml | '' {
   if (!changes) return '';
   const prev = changes.previousPlan;
   const revalued = changes.revalued.length
     ? html`<table class="revalued">
 <thead><tr><th class="num">Nr</th><th>Oönskad händelse</th><th>S × K före</th><th class="num">RV före</th><th>Nivå före</th><th>IKP före</th><th>S × K nu</th><th class="num">RV nu</th><th>Nivå nu</th><th>IKP nu</th><th>Ändrat</th></tr></thead>
 <tbody>
-${changes.revalued.map((c) => html`<tr data-nr="${c.risk.nr}"><td class="num">${c.risk.nr}</td><td>${c.risk.title}</td><td>${values(c.before)}</td><td class="num">${c.before.rv ?? '–'}</td><td>${bandBadge(c.before)}</td><td>${ikp(c.before)}</td><td>${values(c.after)}</td><td class="num">${c.after.rv ?? '–'}</td><td>${bandBadge(c.after)}</td><td>${ikp(c.after)}</td><td>${c.changed.map((k) => CHANGED[k]).join(', ')}</td></tr>
+${changes.revalued.map((c) => html`<tr class="risk" data-nr="${c.risk.nr}"><td class="num">${c.risk.nr}</td><td>${c.risk.title}</td><td>${values(c.before)}</td><td class="num">${c.before.rv ?? '–'}</td><td>${bandBadge(c.before)}</td><td>${ikp(c.before)}</td><td>${values(c.after)}</td><td class="num">${c.after.rv ?? '–'}</td><td>${bandBadge(c.after)}</td><td>${ikp(c.after)}</td><td>${c.changed.map((k) => CHANGED[k]).join(', ')}</td></tr>
 `)}</tbody>
 </table>`
     : html`<p class="muted">Ingen oönskad händelse har fått nytt riskvärde, ny nivå eller ändrad plats i internkontrollplanen.</p>`;

@@ -18,6 +18,12 @@ export function createRequestLoaders(services: Services) {
       for (const t of trees) if (!(t instanceof Error)) plans.prime(t.plan.id, t.plan);
       return trees;
     }),
+    /** Plans rolled over from a plan (Plan.nextPlan); they prime the plan rows. */
+    nextPlans: new DataLoader<string, PlanWithNamnd[]>(async (ids) => {
+      const lists = await services.plans.rolledOverFrom(ids);
+      for (const p of lists.flat()) plans.prime(p.id, p);
+      return lists;
+    }),
     namnder: new DataLoader<string, Awaited<ReturnType<Services['namnder']['byIds']>>[number]>(async (ids) => {
       const rows = await services.namnder.byIds(ids);
       return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));

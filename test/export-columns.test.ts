@@ -31,6 +31,8 @@ t.test('the risks contract is the agreed column list', async (t) => {
     'ikp_basis', 'ikp_motivation', 'updated_at',
   // Appended by issue 15 (star-schema keys, band order, the partition date).
   'created_at', 'working_method_id', 'process_id', 'goal_id', 'band_order',
+  // Appended by issue 14 (the rollover's link to last year's risk).
+  'origin_id',
   ]);
 });
 

@@ -65,6 +65,8 @@ const RISK_COLUMNS = [
   'ikp_motivation', 'updated_at',
   // Appended by issue 15 (star-schema keys, band order, the partition date).
   'created_at', 'working_method_id', 'process_id', 'goal_id', 'band_order',
+  // Appended by issue 14 (the rollover's link to last year's risk).
+  'origin_id',
 ];
 
 t.test('every dataset as CSV and as JSON: same rows, same columns, one row per entity', async (t) => {

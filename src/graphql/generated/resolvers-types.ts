@@ -735,6 +735,14 @@ export type Plan = {
   bandCounts: BandCounts;
   ruleViolations: Array<RuleViolation>;
   history: Array<AuditEvent>;
+  /** The plan this one was rolled over from (last year's), as an id */
+  originPlanId?: Maybe<Scalars['ID']['output']>;
+  /** The plan this one was rolled over from; null when none or not readable by the caller */
+  previousPlan?: Maybe<Plan>;
+  /** The plan rolled over from this one (next year's); null when none or not readable by the caller */
+  nextPlan?: Maybe<Plan>;
+  /** Risks added, removed and re-valued since the previous plan; null when there is no previous plan */
+  changesSincePreviousYear?: Maybe<PlanChanges>;
   /** Every adoption, newest first */
   decisions: Array<PlanDecision>;
   followUps: Array<FollowUp>;
@@ -763,6 +771,41 @@ export type PlanFollowUpsArgs = {
 export type PlanActionsArgs = {
   status?: InputMaybe<ActionStatus>;
   overdue?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A risk's values as its own plan derives them (that plan's threshold and matrix) */
+export type RiskValuation = {
+  __typename?: 'RiskValuation';
+  likelihood?: Maybe<Scalars['Int']['output']>;
+  consequence?: Maybe<Scalars['Int']['output']>;
+  rv?: Maybe<Scalars['Int']['output']>;
+  band?: Maybe<Band>;
+  inIkp: Scalars['Boolean']['output'];
+  ikpBasis: IkpBasis;
+};
+
+/** A carried risk whose RV, band or IKP membership differs from last year's */
+export type RiskRevaluation = {
+  __typename?: 'RiskRevaluation';
+  /** This year's risk */
+  risk: Risk;
+  /** Last year's risk it was carried over from */
+  origin: Risk;
+  before: RiskValuation;
+  after: RiskValuation;
+  /** Which of rv, band, inIkp changed */
+  changed: Array<Scalars['String']['output']>;
+};
+
+/** Förändringar sedan föregående år: this plan's risks against the plan it was rolled over from */
+export type PlanChanges = {
+  __typename?: 'PlanChanges';
+  previousPlan: Plan;
+  /** Risks with no origin in the previous plan */
+  added: Array<Risk>;
+  /** Risks of the previous plan carried into no risk of this one */
+  removed: Array<Risk>;
+  revalued: Array<RiskRevaluation>;
 };
 
 export type PlanConnection = {
@@ -949,6 +992,10 @@ export type Process = {
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
+  /** The process of the previous plan this one was carried over from, as an id */
+  originId?: Maybe<Scalars['ID']['output']>;
+  /** The process this one was carried over from; null when none or not readable by the caller */
+  origin?: Maybe<Process>;
 };
 
 /** Arbetssätt */
@@ -963,6 +1010,10 @@ export type WorkingMethod = {
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
+  /** The working method of the previous plan this one was carried over from, as an id */
+  originId?: Maybe<Scalars['ID']['output']>;
+  /** The working method this one was carried over from; null when none or not readable by the caller */
+  origin?: Maybe<WorkingMethod>;
 };
 
 /** Oönskad händelse */
@@ -998,6 +1049,10 @@ export type Risk = {
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
+  /** The risk of the previous plan this one was carried over from, as an id */
+  originId?: Maybe<Scalars['ID']['output']>;
+  /** The risk this one was carried over from; null when none or not readable by the caller */
+  origin?: Maybe<Risk>;
 };
 
 /** Systematisk kontroll */
@@ -1011,6 +1066,10 @@ export type Control = {
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
+  /** The control of the previous plan this one was carried over from, as an id */
+  originId?: Maybe<Scalars['ID']['output']>;
+  /** The control this one was carried over from; null when none or not readable by the caller */
+  origin?: Maybe<Control>;
 };
 
 /** Kontrollaktivitet */
@@ -1026,6 +1085,10 @@ export type ControlActivity = {
   version: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   history: Array<AuditEvent>;
+  /** The control activity of the previous plan this one was carried over from, as an id */
+  originId?: Maybe<Scalars['ID']['output']>;
+  /** The control activity this one was carried over from; null when none or not readable by the caller */
+  origin?: Maybe<ControlActivity>;
   followUps: Array<FollowUp>;
 };
 
@@ -1664,6 +1727,9 @@ export type ResolversTypes = {
   BandCounts: ResolverTypeWrapper<any>;
   IkpRow: ResolverTypeWrapper<any>;
   Plan: ResolverTypeWrapper<any>;
+  RiskValuation: ResolverTypeWrapper<any>;
+  RiskRevaluation: ResolverTypeWrapper<any>;
+  PlanChanges: ResolverTypeWrapper<any>;
   PlanConnection: ResolverTypeWrapper<any>;
   RiskConnection: ResolverTypeWrapper<any>;
   PlanFilter: ResolverTypeWrapper<any>;
@@ -1777,6 +1843,9 @@ export type ResolversParentTypes = {
   BandCounts: any;
   IkpRow: any;
   Plan: any;
+  RiskValuation: any;
+  RiskRevaluation: any;
+  PlanChanges: any;
   PlanConnection: any;
   RiskConnection: any;
   PlanFilter: any;
@@ -2080,11 +2149,39 @@ export type PlanResolvers<ContextType = MercuriusContext, ParentType extends Res
   bandCounts?: Resolver<ResolversTypes['BandCounts'], ParentType, ContextType>;
   ruleViolations?: Resolver<Array<ResolversTypes['RuleViolation']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originPlanId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  previousPlan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
+  nextPlan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
+  changesSincePreviousYear?: Resolver<Maybe<ResolversTypes['PlanChanges']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['PlanDecision']>, ParentType, ContextType>;
   followUps?: Resolver<Array<ResolversTypes['FollowUp']>, ParentType, ContextType, Partial<PlanFollowUpsArgs>>;
   actions?: Resolver<Array<ResolversTypes['Action']>, ParentType, ContextType, Partial<PlanActionsArgs>>;
   assessment?: Resolver<Maybe<ResolversTypes['Assessment']>, ParentType, ContextType>;
   followUpSummary?: Resolver<ResolversTypes['FollowUpSummary'], ParentType, ContextType>;
+};
+
+export type RiskValuationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RiskValuation'] = ResolversParentTypes['RiskValuation']> = {
+  likelihood?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  consequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  rv?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  band?: Resolver<Maybe<ResolversTypes['Band']>, ParentType, ContextType>;
+  inIkp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  ikpBasis?: Resolver<ResolversTypes['IkpBasis'], ParentType, ContextType>;
+};
+
+export type RiskRevaluationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RiskRevaluation'] = ResolversParentTypes['RiskRevaluation']> = {
+  risk?: Resolver<ResolversTypes['Risk'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['Risk'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['RiskValuation'], ParentType, ContextType>;
+  after?: Resolver<ResolversTypes['RiskValuation'], ParentType, ContextType>;
+  changed?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PlanChangesResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['PlanChanges'] = ResolversParentTypes['PlanChanges']> = {
+  previousPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  added?: Resolver<Array<ResolversTypes['Risk']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['Risk']>, ParentType, ContextType>;
+  revalued?: Resolver<Array<ResolversTypes['RiskRevaluation']>, ParentType, ContextType>;
 };
 
 export type PlanConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['PlanConnection'] = ResolversParentTypes['PlanConnection']> = {
@@ -2182,6 +2279,8 @@ export type ProcessResolvers<ContextType = MercuriusContext, ParentType extends 
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType>;
 };
 
 export type WorkingMethodResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['WorkingMethod'] = ResolversParentTypes['WorkingMethod']> = {
@@ -2194,6 +2293,8 @@ export type WorkingMethodResolvers<ContextType = MercuriusContext, ParentType ex
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['WorkingMethod']>, ParentType, ContextType>;
 };
 
 export type RiskResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Risk'] = ResolversParentTypes['Risk']> = {
@@ -2222,6 +2323,8 @@ export type RiskResolvers<ContextType = MercuriusContext, ParentType extends Res
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['Risk']>, ParentType, ContextType>;
 };
 
 export type ControlResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Control'] = ResolversParentTypes['Control']> = {
@@ -2233,6 +2336,8 @@ export type ControlResolvers<ContextType = MercuriusContext, ParentType extends 
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['Control']>, ParentType, ContextType>;
 };
 
 export type ControlActivityResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ControlActivity'] = ResolversParentTypes['ControlActivity']> = {
@@ -2246,6 +2351,8 @@ export type ControlActivityResolvers<ContextType = MercuriusContext, ParentType 
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  originId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  origin?: Resolver<Maybe<ResolversTypes['ControlActivity']>, ParentType, ContextType>;
   followUps?: Resolver<Array<ResolversTypes['FollowUp']>, ParentType, ContextType>;
 };
 
@@ -2461,6 +2568,9 @@ export type Resolvers<ContextType = MercuriusContext> = {
   BandCounts?: BandCountsResolvers<ContextType>;
   IkpRow?: IkpRowResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
+  RiskValuation?: RiskValuationResolvers<ContextType>;
+  RiskRevaluation?: RiskRevaluationResolvers<ContextType>;
+  PlanChanges?: PlanChangesResolvers<ContextType>;
   PlanConnection?: PlanConnectionResolvers<ContextType>;
   RiskConnection?: RiskConnectionResolvers<ContextType>;
   PlanDecision?: PlanDecisionResolvers<ContextType>;

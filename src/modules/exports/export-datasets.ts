@@ -127,6 +127,8 @@ const cellColumns = (unassessed: string, nullable: boolean): ColumnSpec[] => {
     ['band_color', 'text', 'Band colour #RRGGBB', optional],
   ];
 };
+/** The row of last year's plan a row was carried over from by the rollover (the GraphQL originId). */
+const originId = (what: string): ColumnSpec => ['origin_id', 'uuid', `The ${what} of last year's plan this one was carried over from (the rollover); empty when not carried`, optional];
 const NAMND_CODE: ColumnSpec = ['namnd_code', 'text', 'The nämnd (foreign key to namnder.namnd_code)'];
 const YEAR: ColumnSpec = ['year', 'integer', 'The plan year'];
 const PLAN_ID: ColumnSpec = ['plan_id', 'uuid', 'Foreign key to plans'];
@@ -214,6 +216,7 @@ function riskMapper(db: DbOrTx): RowMapper {
         process_id: raw.process_id as string,
         goal_id: raw.goal_id as string,
         band_order: d.band ? bandOrder(rules.matrix, d.band) : null,
+        origin_id: (raw.origin_id as string | null) ?? null,
       };
     },
   };
@@ -360,10 +363,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['sort_order', 'integer', 'Order within the plan'],
       UPDATED_AT,
       CREATED_AT,
+      originId('process'),
     ]),
     select: sql.raw(
       `pr.id as process_id, pr.plan_id, pr.goal_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name,
-       pr.mandatory_process_id is not null as mandatory, pr.sort_order, ${iso('pr.updated_at')} as updated_at, ${iso('pr.created_at')} as created_at`,
+       pr.mandatory_process_id is not null as mandatory, pr.sort_order, ${iso('pr.updated_at')} as updated_at, ${iso('pr.created_at')} as created_at,
+       pr.origin_id`,
     ),
     from: sql.raw(`processes pr ${planJoin('pr')} join goals g on g.id = pr.goal_id`),
     key: { expr: sql.raw('pr.id'), kind: 'uuid' },
@@ -389,11 +394,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['sort_order', 'integer', 'Order within the process'],
       UPDATED_AT,
       CREATED_AT,
+      originId('working method'),
     ]),
     select: sql.raw(
       `wm.id as working_method_id, wm.process_id, wm.plan_id, n.code as namnd_code, p.year, g.code as goal_code,
        pr.name as process, wm.name, wm.mandatory_working_method_id is not null as mandatory, wm.sort_order,
-       ${iso('wm.updated_at')} as updated_at, ${iso('wm.created_at')} as created_at`,
+       ${iso('wm.updated_at')} as updated_at, ${iso('wm.created_at')} as created_at, wm.origin_id`,
     ),
     from: sql.raw(
       `working_methods wm ${planJoin('wm')} join processes pr on pr.id = wm.process_id join goals g on g.id = pr.goal_id`,
@@ -428,12 +434,13 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['process_id', 'uuid', 'Foreign key to processes'],
       ['goal_id', 'uuid', 'Foreign key to goals'],
       BAND_ORDER,
+      originId('risk'),
     ]),
     select: sql.raw(
       `r.id as risk_id, r.plan_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name as process,
        wm.name as working_method, r.nr, r.title, r.likelihood, r.consequence, r.ikp_override::text as ikp_override,
        r.ikp_motivation, ${iso('r.updated_at')} as updated_at, ${iso('r.created_at')} as created_at,
-       r.working_method_id, wm.process_id, pr.goal_id`,
+       r.working_method_id, wm.process_id, pr.goal_id, r.origin_id`,
     ),
     from: sql.raw(
       `risks r ${planJoin('r')} join working_methods wm on wm.id = r.working_method_id
@@ -461,10 +468,11 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['sort_order', 'integer', 'Order under the risk'],
       UPDATED_AT,
       CREATED_AT,
+      originId('control'),
     ]),
     select: sql.raw(
       `c.id as control_id, c.risk_id, c.plan_id, n.code as namnd_code, p.year, r.nr as risk_nr, c.description,
-       c.sort_order, ${iso('c.updated_at')} as updated_at, ${iso('c.created_at')} as created_at`,
+       c.sort_order, ${iso('c.updated_at')} as updated_at, ${iso('c.created_at')} as created_at, c.origin_id`,
     ),
     from: sql.raw(`controls c ${planJoin('c')} join risks r on r.id = c.risk_id`),
     key: { expr: sql.raw('c.id'), kind: 'uuid' },
@@ -492,11 +500,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
       ['sort_order', 'integer', 'Order under the control'],
       UPDATED_AT,
       CREATED_AT,
+      originId('control activity'),
     ]),
     select: sql.raw(
       `ca.id as control_activity_id, ca.control_id, c.risk_id, ca.plan_id, n.code as namnd_code, p.year,
        r.nr as risk_nr, ca.description, ca.responsible, array_to_string(ca.periods, ',') as periods, ca.frequency,
-       ca.sort_order, ${iso('ca.updated_at')} as updated_at, ${iso('ca.created_at')} as created_at`,
+       ca.sort_order, ${iso('ca.updated_at')} as updated_at, ${iso('ca.created_at')} as created_at, ca.origin_id`,
     ),
     from: sql.raw(`control_activities ca ${planJoin('ca')} join controls c on c.id = ca.control_id join risks r on r.id = c.risk_id`),
     key: { expr: sql.raw('ca.id'), kind: 'uuid' },

@@ -21,6 +21,8 @@ export {
   matchesName,
   normalizeName,
 } from './mandatory.js';
+export { originResolver, readableLink, readableTree } from './plan-links.js';
+export { changesSincePreviousYear, type PlanChanges, type RiskRevaluation, type RiskValuation } from './year-changes.js';
 
 export const plansModule = defineModule({
   name: 'plans',

@@ -62,6 +62,8 @@ export const planRepository = {
     return planRepository.list(db, and(...conds), limit);
   },
   byIds: (db: DbOrTx, ids: readonly string[]) => planRepository.list(db, inArray(plans.id, [...ids]), ids.length),
+  /** Plans rolled over from any of these, by year. */
+  rolledOverFrom: (db: DbOrTx, originPlanIds: readonly string[]) => planRepository.list(db, inArray(plans.originPlanId, [...originPlanIds]), 10_000),
 
   list(db: DbOrTx, where: SQL | undefined, limit: number): Promise<PlanWithNamnd[]> {
     return db

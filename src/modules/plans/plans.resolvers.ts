@@ -2,6 +2,8 @@ import type { MercuriusContext } from 'mercurius';
 import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
+import { nextPlanOf, previousPlanOf, previousTreeOf } from './plan-links.js';
+import { changesSincePreviousYear } from './year-changes.js';
 import { fresh } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
 import { decidedPlan, type DecidedPlan } from './decided-plan.js';
@@ -57,6 +59,12 @@ export const plansResolvers: Resolvers = {
     ruleViolations: async (p: PlanWithNamnd, _a, ctx) => {
       const [t, mandatory] = await Promise.all([tree(p, ctx), ctx.loaders.mandatory.load(p.year)]);
       return ruleViolations(t, mandatory);
+    },
+    previousPlan: (p: PlanWithNamnd, _a, ctx) => previousPlanOf(ctx, p),
+    nextPlan: (p: PlanWithNamnd, _a, ctx) => nextPlanOf(ctx, p),
+    changesSincePreviousYear: async (p: PlanWithNamnd, _a, ctx) => {
+      const [t, previous] = await Promise.all([tree(p, ctx), previousTreeOf(ctx, p)]);
+      return changesSincePreviousYear(t, previous);
     },
   },
 };

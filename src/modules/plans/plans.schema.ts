@@ -109,6 +109,46 @@ export const plansTypeDefs = /* GraphQL */ `
     bandCounts: BandCounts!
     ruleViolations: [RuleViolation!]!
     history: [AuditEvent!]!
+    "The plan this one was rolled over from (last year's), as an id"
+    originPlanId: ID
+    "The plan this one was rolled over from; null when none or not readable by the caller"
+    previousPlan: Plan
+    "The plan rolled over from this one (next year's); null when none or not readable by the caller"
+    nextPlan: Plan
+    "Risks added, removed and re-valued since the previous plan; null when there is no previous plan"
+    changesSincePreviousYear: PlanChanges
+  }
+
+  "A risk's values as its own plan derives them (that plan's threshold and matrix)"
+  type RiskValuation {
+    likelihood: Int
+    consequence: Int
+    rv: Int
+    band: Band
+    inIkp: Boolean!
+    ikpBasis: IkpBasis!
+  }
+
+  "A carried risk whose RV, band or IKP membership differs from last year's"
+  type RiskRevaluation {
+    "This year's risk"
+    risk: Risk!
+    "Last year's risk it was carried over from"
+    origin: Risk!
+    before: RiskValuation!
+    after: RiskValuation!
+    "Which of rv, band, inIkp changed"
+    changed: [String!]!
+  }
+
+  "Förändringar sedan föregående år: this plan's risks against the plan it was rolled over from"
+  type PlanChanges {
+    previousPlan: Plan!
+    "Risks with no origin in the previous plan"
+    added: [Risk!]!
+    "Risks of the previous plan carried into no risk of this one"
+    removed: [Risk!]!
+    revalued: [RiskRevaluation!]!
   }
 
   type PlanConnection {

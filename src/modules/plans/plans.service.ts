@@ -90,6 +90,12 @@ export function createPlanService({ db }: ServiceDeps) {
       return planIds.map((id) => byId.get(id) ?? new NotFoundError('Plan', id));
     },
 
+    /** Per plan id, the plans rolled over from it, earliest year first (for Plan.nextPlan, batched). */
+    async rolledOverFrom(planIds: readonly string[]): Promise<PlanWithNamnd[][]> {
+      const rows = await planRepository.rolledOverFrom(db, planIds);
+      return planIds.map((id) => rows.filter((r) => r.originPlanId === id));
+    },
+
     async trees(planIds: readonly string[]): Promise<(PlanTree | Error)[]> {
       const trees = PlanTree.fromRows(await planRepository.content(db, planIds));
       return planIds.map((id) => trees.get(id) ?? new NotFoundError('Plan', id));

@@ -1,4 +1,4 @@
-import { matchesName, type GoalRow, type IkpRow, type PlanTree, type ProcessRow } from '../plans/index.js';
+import { matchesName, type GoalRow, type IkpRow, type PlanChanges, type PlanTree, type ProcessRow } from '../plans/index.js';
 import { DEFAULT_CALENDAR, isFollowUpOverdue, isLate, periodDeadlineDate, type DeadlineCalendar } from '../follow-ups/index.js';
 import { PERIODS } from './labels.js';
 import type { ActionRow, FollowUpRow, PlanFollowUpRows } from './reports.repository.js';
@@ -35,6 +35,8 @@ export class ReportData {
     readonly today: string,
     /** The plan year's period deadlines (moved ones; defaults otherwise). */
     readonly deadlines: DeadlineCalendar = DEFAULT_CALENDAR,
+    /** The risks' changes since the plan this one was rolled over from; null without a (readable) previous plan. */
+    readonly changes: PlanChanges | null = null,
   ) {
     this.followUpsById = new Map(rows.followUps.map((f) => [f.id, f]));
     const order = (f: FollowUpRow) => PERIODS.indexOf(f.period);

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { NotFoundError } from '../../errors.js';
-import type { PlanService } from '../plans/index.js';
+import { changesSincePreviousYear, readableTree, type PlanService } from '../plans/index.js';
 import { deadlineCalendarFor, today } from '../follow-ups/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { followUpReport } from './follow-up-report.js';
@@ -17,9 +17,11 @@ export function createReportService(db: Db, plans: PlanService, clock: Clock) {
   async function load(ctx: RequestContext, namndCode: string, year: number): Promise<ReportData> {
     const plan = await plans.get(ctx, namndCode, year);
     if (!plan) throw new NotFoundError('Plan', `${namndCode.toUpperCase()} ${year}`);
-    const [[tree], rows, deadlines] = await Promise.all([plans.trees([plan.id]), reportRepository.followUpRows(db, plan), deadlineCalendarFor(db, [plan.year])]);
+    // Last year's plan comes in the same statements as this one's (the trees load any number of plans at once).
+    const ids = plan.originPlanId ? [plan.id, plan.originPlanId] : [plan.id];
+    const [[tree, previous], rows, deadlines] = await Promise.all([plans.trees(ids), reportRepository.followUpRows(db, plan), deadlineCalendarFor(db, [plan.year])]);
     if (tree instanceof Error) throw tree;
-    return new ReportData(tree, rows, today(clock), deadlines);
+    return new ReportData(tree, rows, today(clock), deadlines, changesSincePreviousYear(tree, readableTree(ctx.actor, previous)));
   }
 
   return {

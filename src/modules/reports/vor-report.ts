@@ -1,4 +1,4 @@
-import type { RiskView, WorkingMethodRow } from '../plans/index.js';
+import type { PlanChanges, RiskValuation, RiskView, WorkingMethodRow } from '../plans/index.js';
 import { htmlDocument, text } from './document.js';
 import { html, type SafeHtml } from './html.js';
 import { PERIOD, PLAN_STATUS, label } from './labels.js';
@@ -21,7 +21,7 @@ export function ikpCell(r: RiskView): SafeHtml {
   }
 }
 
-export const bandBadge = (r: RiskView) =>
+export const bandBadge = (r: Pick<RiskValuation, 'band'>) =>
   r.band ? html`<span class="band" style="background:${r.band.color}">${r.band.label}</span>` : '';
 
 export function decisionFacts(data: ReportData): SafeHtml {
@@ -87,6 +87,45 @@ ${g.processes.flatMap((p) =>
   )}`;
 }
 
+const CHANGED: Record<string, string> = { rv: 'Riskvärde', band: 'Nivå', inIkp: 'Internkontrollplan' };
+
+const ikp = (v: Pick<RiskValuation, 'inIkp' | 'ikpBasis'>) => (v.ikpBasis === 'UNASSESSED' ? html`Ej bedömd` : v.inIkp ? html`Ja` : html`Nej`);
+const values = (v: RiskValuation) => html`${v.likelihood && v.consequence ? `${v.likelihood} × ${v.consequence}` : '–'}`;
+
+function riskList(risks: RiskView[], empty: string, klass: string): SafeHtml {
+  if (!risks.length) return html`<p class="muted">${empty}</p>`;
+  return html`<table class="${klass}">
+<thead><tr><th class="num">Nr</th><th>Oönskad händelse</th><th class="num">RV</th><th>Nivå</th><th>IKP</th></tr></thead>
+<tbody>
+${risks.map((r) => html`<tr class="risk" data-nr="${r.nr}"><td class="num">${r.nr}</td><td>${r.title}</td><td class="num">${r.rv ?? '–'}</td><td>${bandBadge(r)}</td><td>${ikp(r)}</td></tr>
+`)}</tbody>
+</table>`;
+}
+
+/** Förändringar sedan föregående år: the same PlanChanges as GraphQL's Plan.changesSincePreviousYear. */
+function yearChangesSection(changes: PlanChanges | null): SafeHtml | '' {
+  if (!changes) return '';
+  const prev = changes.previousPlan;
+  const revalued = changes.revalued.length
+    ? html`<table class="revalued">
+<thead><tr><th class="num">Nr</th><th>Oönskad händelse</th><th>S × K före</th><th class="num">RV före</th><th>Nivå före</th><th>IKP före</th><th>S × K nu</th><th class="num">RV nu</th><th>Nivå nu</th><th>IKP nu</th><th>Ändrat</th></tr></thead>
+<tbody>
+${changes.revalued.map((c) => html`<tr class="risk" data-nr="${c.risk.nr}"><td class="num">${c.risk.nr}</td><td>${c.risk.title}</td><td>${values(c.before)}</td><td class="num">${c.before.rv ?? '–'}</td><td>${bandBadge(c.before)}</td><td>${ikp(c.before)}</td><td>${values(c.after)}</td><td class="num">${c.after.rv ?? '–'}</td><td>${bandBadge(c.after)}</td><td>${ikp(c.after)}</td><td>${c.changed.map((k) => CHANGED[k]).join(', ')}</td></tr>
+`)}</tbody>
+</table>`
+    : html`<p class="muted">Ingen oönskad händelse har fått nytt riskvärde, ny nivå eller ändrad plats i internkontrollplanen.</p>`;
+  return html`<section class="year-changes">
+<h2 class="new-page">Förändringar sedan föregående år</h2>
+<p>Jämfört med planen för ${prev.year} (${label(PLAN_STATUS, prev.status)}, gräns för internkontrollplanen riskvärde ${prev.ikpThreshold}): ${changes.added.length} nya, ${changes.removed.length} borttagna och ${changes.revalued.length} omvärderade oönskade händelser. Föregående års värden är bedömda med det årets riskmatris och gräns.</p>
+<h3>Nya oönskade händelser</h3>
+${riskList(changes.added, 'Inga nya oönskade händelser.', 'added')}
+<h3>Borttagna oönskade händelser</h3>
+${riskList(changes.removed, 'Inga borttagna oönskade händelser.', 'removed')}
+<h3>Omvärderade oönskade händelser</h3>
+${revalued}
+</section>`;
+}
+
 /** Väsentlighets- och riskanalys och internkontrollplan, modelled on Servicenämnden's 2026 document (seed 001). */
 export function vorReport(data: ReportData): SafeHtml {
   const counts = data.tree.bandCounts();
@@ -100,6 +139,7 @@ export function vorReport(data: ReportData): SafeHtml {
 ${counts.unassessed ? html`<p class="missing">${counts.unassessed} oönskad${counts.unassessed === 1 ? '' : 'e'} händelse${counts.unassessed === 1 ? '' : 'r'} är inte bedömd${counts.unassessed === 1 ? '' : 'a'} och finns inte i matrisen.</p>` : ''}
 ${vorTable(data)}
 <h2 class="new-page">Internkontrollplan</h2>
-${ikpTable(data)}`,
+${ikpTable(data)}
+${yearChangesSection(data.changes)}`,
   });
 }

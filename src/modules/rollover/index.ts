@@ -14,6 +14,7 @@ export const rolloverModule = defineModule({
         const report = await ctx.services.rollover.rollover(ctx, a.input);
         ctx.loaders.trees.clearAll();
         ctx.loaders.plans.clearAll();
+        ctx.loaders.nextPlans.clearAll();
         return report;
       },
     },

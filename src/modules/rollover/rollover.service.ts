@@ -304,9 +304,20 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
       entityVersion: target.version,
       reason: `rollover from ${source.year}`,
       changes: { after: { originPlanId: source.id, fromYear: source.year, toYear, counts, carriedIds } },
+      eventData: rolloverEventData(source, toYear, counts),
     });
   }
   return { namndCode: code, fromPlanId: source.id, planId, created, skipped, counts, error: null };
+}
+
+/** The `plan.rollover` event names its source plan and, flat, what was created and skipped per kind (riskCreated…). */
+function rolloverEventData(source: PlanWithNamnd, toYear: number, counts: Record<EntityKind, KindCount>) {
+  const data: Record<string, string | number> = { originPlanId: source.id, fromYear: source.year, toYear };
+  for (const k of ENTITY_KINDS) {
+    data[`${k}Created`] = counts[k].created;
+    data[`${k}Skipped`] = counts[k].skipped;
+  }
+  return data;
 }
 
 export type RolloverService = ReturnType<typeof createRolloverService>;

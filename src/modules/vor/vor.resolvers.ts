@@ -1,7 +1,7 @@
 import type { MercuriusContext } from 'mercurius';
 import type { MutationResolvers, Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh } from '../../graphql/module.js';
-import type { ControlActivityRow, ControlRow, ProcessRow, RiskRow, RiskView, WorkingMethodRow } from '../plans/index.js';
+import { originResolver, type ControlActivityRow, type ControlRow, type ProcessRow, type RiskRow, type RiskView, type WorkingMethodRow } from '../plans/index.js';
 import { previousRiskValue } from '../risks/index.js';
 
 type Row = { planId: string };
@@ -44,11 +44,13 @@ export const vorResolvers: Resolvers = {
     goal: async (p: ProcessRow, _a, ctx) => (await tree(p, ctx)).goalsById.get(p.goalId) ?? null,
     mandatory: (p: ProcessRow) => p.mandatoryProcessId !== null,
     workingMethods: async (p: ProcessRow, _a, ctx) => (await tree(p, ctx)).workingMethodsByProcess.get(p.id) ?? [],
+    origin: originResolver((t) => t.processesById),
   },
   WorkingMethod: {
     mandatory: (w: WorkingMethodRow) => w.mandatoryWorkingMethodId !== null,
     process: async (w: WorkingMethodRow, _a, ctx) => (await tree(w, ctx)).processesById.get(w.processId),
     risks: async (w: WorkingMethodRow, _a, ctx) => (await tree(w, ctx)).risksByWorkingMethod.get(w.id) ?? [],
+    origin: originResolver((t) => t.workingMethodsById),
   },
   Risk: {
     rv: derived('rv'),
@@ -69,12 +71,15 @@ export const vorResolvers: Resolvers = {
       return t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!));
     },
     controls: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).controlsByRisk.get(r.id) ?? [],
+    origin: originResolver((t) => t.risksById),
   },
   Control: {
     risk: async (c: ControlRow, _a, ctx) => (await tree(c, ctx)).risksById.get(c.riskId),
     activities: async (c: ControlRow, _a, ctx) => (await tree(c, ctx)).activitiesByControl.get(c.id) ?? [],
+    origin: originResolver((t) => t.controlsById),
   },
   ControlActivity: {
     control: async (a: ControlActivityRow, _a, ctx) => (await tree(a, ctx)).controlsById.get(a.controlId),
+    origin: originResolver((t) => t.activitiesById),
   },
 };

@@ -20,6 +20,10 @@ export const vorTypeDefs = /* GraphQL */ `
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!
+    "The process of the previous plan this one was carried over from, as an id"
+    originId: ID
+    "The process this one was carried over from; null when none or not readable by the caller"
+    origin: Process
   }
 
   "Arbetssätt"
@@ -33,6 +37,10 @@ export const vorTypeDefs = /* GraphQL */ `
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!
+    "The working method of the previous plan this one was carried over from, as an id"
+    originId: ID
+    "The working method this one was carried over from; null when none or not readable by the caller"
+    origin: WorkingMethod
   }
 
   "Oönskad händelse"
@@ -67,6 +75,10 @@ export const vorTypeDefs = /* GraphQL */ `
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!
+    "The risk of the previous plan this one was carried over from, as an id"
+    originId: ID
+    "The risk this one was carried over from; null when none or not readable by the caller"
+    origin: Risk
   }
 
   "Systematisk kontroll"
@@ -79,6 +91,10 @@ export const vorTypeDefs = /* GraphQL */ `
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!
+    "The control of the previous plan this one was carried over from, as an id"
+    originId: ID
+    "The control this one was carried over from; null when none or not readable by the caller"
+    origin: Control
   }
 
   "Kontrollaktivitet"
@@ -93,6 +109,10 @@ export const vorTypeDefs = /* GraphQL */ `
     version: Int!
     updatedAt: DateTime!
     history: [AuditEvent!]!
+    "The control activity of the previous plan this one was carried over from, as an id"
+    originId: ID
+    "The control activity this one was carried over from; null when none or not readable by the caller"
+    origin: ControlActivity
   }
 
   input CreateProcessInput {

@@ -63,15 +63,14 @@ const diffOf = (changes: Partial<Record<(typeof KINDS)[number], number[]>>, coun
 // risk 1's control reworded.
 const TITLE_4 = 'Risk för att sekretessbelagd information röjs vid telefonsamtal';
 const row10 = base.find((l) => l.startsWith('10;'))!.split(';');
-const correctedCsv = edited(
-  {
-    1: set({ 9: 'Kontroll 1, reviderad' }),
-    3: set({ 5: '4', 7: '12', 8: 'Ja' }),
-    4: set({ 4: TITLE_4 }),
-    10: null,
-  },
-  [['71', ...row10.slice(1, 4), 'Risk för att ny rutin inte följs', '2', '2', '4', 'Nej', '', ''].join(';')],
-);
+const corrections = {
+  1: set({ 9: 'Kontroll 1, reviderad' }),
+  3: set({ 5: '4', 7: '12', 8: 'Ja' }),
+  4: set({ 4: TITLE_4 }),
+  10: null,
+};
+const row71 = ['71', ...row10.slice(1, 4), 'Risk för att ny rutin inte följs', '2', '2', '4', 'Nej', '', ''].join(';');
+const correctedCsv = edited(corrections, [row71]);
 
 await t.test('the Servicenämnden file is imported as today (CREATE, the default)', async (t) => {
   const r = await post('namnd=SN&year=2026&namndName=Servicen%C3%A4mnden', edited({}));
@@ -164,6 +163,27 @@ await t.test('one invalid row refuses the whole REPLACE', async (t) => {
   t.equal(other.status, 403, 'the role is as for any import');
 });
 
+await t.test('controls and activities follow the file where it states them', async (t) => {
+  const before = await plan();
+  // Risk 1's control removed (its activity with it), risk 2's activity reworded, risk 3 given a control and activity.
+  const csv = edited({ ...corrections, 1: set({ 9: '', 10: '' }), 2: set({ 10: 'Aktivitet 2, ny' }), 3: set({ 5: '4', 7: '12', 8: 'Ja', 9: 'Kontroll 3', 10: 'Aktivitet 3' }) }, [row71]);
+  let r!: Awaited<ReturnType<typeof post>>;
+  const written = await eventsOf(async () => (r = await post('namnd=SN&year=2026&mode=REPLACE', csv)));
+  t.equal(r.status, 200, JSON.stringify(r.body));
+  t.same(r.body.diff, {
+    created: diffOf({ controls: [3], controlActivities: [3] }),
+    updated: diffOf({ controlActivities: [2] }),
+    deleted: diffOf({ controls: [1], controlActivities: [1] }),
+  });
+  t.same(written.map((e) => e.action).sort(), ['control.delete', 'control.import', 'controlActivity.import', 'controlActivity.update']);
+  const after = await plan();
+  t.same(risk(after, 1).controls, []);
+  t.equal(risk(after, 2).controls[0].activities[0].id, risk(before, 2).controls[0].activities[0].id, 'updated in place');
+  t.equal(risk(after, 2).controls[0].activities[0].description, 'Aktivitet 2, ny');
+  t.same(risk(after, 3).controls.map((c: Row) => [c.description, c.activities.map((a: Row) => a.description)]), [['Kontroll 3', ['Aktivitet 3']]]);
+  t.same(risk(after, 3).version, risk(before, 3).version, 'the risk itself unchanged');
+});
+
 /** The corrected file as GraphQL rows, without the control columns. */
 function gqlRows(csv: string) {
   const names = ['nr', 'mal', 'process', 'arbetssatt', 'oonskadHandelse', 'sannolikhet', 'konsekvens', 'rv', 'ikp'];
@@ -201,7 +221,8 @@ await t.test('GraphQL REPLACE: emptied working methods and processes go, the man
   t.same(d.importVor, { dryRun: false, mode: 'REPLACE', planId: before.id, diff: expected }, 'the dry run said what the import did');
   t.same(written.map((e) => e.action).sort(), ['process.delete', 'risk.delete', 'risk.delete', 'risk.delete', 'workingMethod.delete']);
   const after = await plan();
-  t.same(risk(after, 1).controls, risk(before, 1).controls, 'rows without the control fields leave the controls alone');
+  t.equal(risk(before, 3).controls.length, 1);
+  t.same(risk(after, 3).controls, risk(before, 3).controls, 'rows without the control fields leave the controls alone');
   const stillMandatory = after.processes.find((p: Row) => p.mandatory);
   t.same(stillMandatory.workingMethods.filter((w: Row) => catalogued.some((c: Row) => c.id === w.id)), catalogued, 'the mandatory working methods stay, empty');
   t.notOk(after.processes.some((p: Row) => p.id === own.id));

@@ -32,6 +32,28 @@ export async function replaceRows(tx: Tx, ctx: RequestContext, tree: ImportTree,
     log.note('deleted', 'risks', risk.id, risk.nr);
   }
 
+  // The file holds one control per risk and one activity per control: the one with the file's text is kept (else the
+  // first, its text updated), the others are deleted; an empty cell (null) deletes them all.
+  const keepOne = async <C extends { id: string; planId: string; version: number; description: string }>(
+    kind: 'control' | 'controlActivity',
+    existing: C[],
+    text: string | null,
+    nr: number,
+    deleting: (c: C) => void,
+  ): Promise<C | undefined> => {
+    const kept = text === null ? undefined : (existing.find((c) => c.description === text) ?? existing[0]);
+    for (const c of existing) {
+      if (c === kept) continue;
+      deleting(c);
+      await vorWrites.remove(tx, ctx, kind, plan, c);
+    }
+    if (kept && text !== null && kept.description !== text) {
+      await vorWrites.update(tx, ctx, kind, plan, kept, { description: text });
+      log.note('updated', kind === 'control' ? 'controls' : 'controlActivities', kept.id, nr);
+    }
+    return kept;
+  };
+
   const byNr = new Map(content.risks.map((r) => [r.nr, r]));
   const wmsHolding = new Set<string>();
   const processesHolding = new Set<string>();
@@ -59,38 +81,15 @@ export async function replaceRows(tx: Tx, ctx: RequestContext, tree: ImportTree,
       log.note('updated', 'risks', before.id, r.nr);
     }
     if (r.control === undefined) continue;
-    // The file holds one control and one activity per risk: the one with the file's text is kept (else the first,
-    // its text updated), the others are deleted.
-    const controls = controlsOf.get(before.id) ?? [];
-    const control = r.control === null ? undefined : (controls.find((c) => c.description === r.control) ?? controls[0]);
-    for (const c of controls) {
-      if (c === control) continue;
-      cascade(c, r.nr);
-      await vorWrites.remove(tx, ctx, 'control', plan, c);
-    }
+    const control = await keepOne('control', controlsOf.get(before.id) ?? [], r.control, r.nr, (c) => cascade(c, r.nr));
     if (r.control === null) continue;
     if (!control) {
       await tree.insertControl(r, before.id, r.control);
       continue;
     }
-    if (control.description !== r.control) {
-      await vorWrites.update(tx, ctx, 'control', plan, control, { description: r.control });
-      log.note('updated', 'controls', control.id, r.nr);
-    }
     if (r.activity === undefined) continue;
-    const activities = activitiesOf.get(control.id) ?? [];
-    const activity = r.activity === null ? undefined : (activities.find((a) => a.description === r.activity) ?? activities[0]);
-    for (const a of activities) {
-      if (a === activity) continue;
-      await vorWrites.remove(tx, ctx, 'controlActivity', plan, a);
-      log.note('deleted', 'controlActivities', a.id, r.nr);
-    }
-    if (r.activity === null) continue;
-    if (!activity) await tree.insertActivity(r, control.id, r.activity);
-    else if (activity.description !== r.activity) {
-      await vorWrites.update(tx, ctx, 'controlActivity', plan, activity, { description: r.activity });
-      log.note('updated', 'controlActivities', activity.id, r.nr);
-    }
+    const activity = await keepOne('controlActivity', activitiesOf.get(control.id) ?? [], r.activity, r.nr, (x) => log.note('deleted', 'controlActivities', x.id, r.nr));
+    if (r.activity !== null && !activity) await tree.insertActivity(r, control.id, r.activity);
   }
 
   // Emptied by this import: a working method that held risks and holds none now, then a process whose every working

@@ -5,13 +5,14 @@ import { formatOfFileName, importLimits, parseVorFileIsolated } from '../modules
 import { cliArgs, fail } from './args.js';
 import { cliContext, failWith, openCliDatabase } from './cli-context.js';
 
-const USAGE = 'npm run import -- --file <vor.csv|vor.xlsx> --namnd <code> --year <year> [--dry-run] [--namnd-name "<name>"]';
+const USAGE = 'npm run import -- --file <vor.csv|vor.xlsx> --namnd <code> --year <year> [--mode CREATE|REPLACE] [--dry-run] [--namnd-name "<name>"]';
 
 const args = cliArgs(
   {
     file: { type: 'string' },
     namnd: { type: 'string' },
     year: { type: 'string' },
+    mode: { type: 'string', default: 'CREATE' },
     'dry-run': { type: 'boolean', default: false },
     'namnd-name': { type: 'string' },
   },
@@ -34,11 +35,15 @@ const database = await openCliDatabase(config, `import through it: POST /api/v1/
 try {
   const services = createServices(database);
   const report = await services.imports
-    .importVor(cliContext(), { namndCode: args.namnd, year: Number(args.year), namndName: args['namnd-name'], dryRun: args['dry-run'], ...parsed })
+    .importVor(cliContext(), { namndCode: args.namnd, year: Number(args.year), namndName: args['namnd-name'], mode: args.mode?.toUpperCase(), dryRun: args['dry-run'], ...parsed })
     .catch(failWith);
   const c = report.created;
   console.log(`${report.dryRun ? 'Dry run (nothing written): would import' : 'Imported'} ${args.file} into ${args.namnd.toUpperCase()} ${args.year}, plan ${report.planId}`);
   console.log(`  created: nämnd ${c.namnd}, plan ${c.plan}, goals ${c.goals}, processes ${c.processes}, working methods ${c.workingMethods}, risks ${c.risks}, controls ${c.controls}, control activities ${c.controlActivities}`);
+  for (const change of ['updated', 'deleted'] as const) {
+    const d = report.diff[change];
+    if (report.mode === 'REPLACE') console.log(`  ${change}: processes ${d.processes.count}, working methods ${d.workingMethods.count}, risks ${d.risks.count} [${d.risks.riskNumbers.join(', ')}], controls ${d.controls.count}, control activities ${d.controlActivities.count}`);
+  }
   console.log(`  rule violations: ${report.violations.length}`);
   for (const v of report.violations) console.log(`    ${v.rule} ${v.message}`);
 } finally {

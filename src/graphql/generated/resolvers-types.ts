@@ -162,7 +162,7 @@ export type Mutation = {
   createControlActivity: ControlActivity;
   updateControlActivity: ControlActivity;
   deleteControlActivity: Scalars['Boolean']['output'];
-  /** Import a VoR table into the year's draft plan (admin, or the nämnd's editor). All rows or nothing; IMPORT_INVALID lists every bad line. */
+  /** Import a VoR table into the year's draft plan (admin, or the nämnd's editor), as new risks (CREATE) or as the plan's VoR (REPLACE). All rows or nothing; IMPORT_INVALID lists every bad line. */
   importVor: ImportReport;
   startFollowUp: FollowUp;
   reportFollowUp: FollowUp;
@@ -1215,12 +1215,20 @@ export type VorRowInput = {
   kontrollaktivitet?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** How an import treats the plan's VoR */
+export type ImportMode =
+  /** Adds the file's risks; a risk number the plan already has is refused (R6) */
+  | 'CREATE'
+  /** The file becomes the plan's VoR: risks matched by number are updated where they differ, new numbers created, numbers the file no longer has deleted with their controls and activities */
+  | 'REPLACE';
+
 export type ImportVorInput = {
   namndCode: Scalars['String']['input'];
   year: Scalars['Int']['input'];
   /** Creates the nämnd when it does not exist (admin) */
   namndName?: InputMaybe<Scalars['String']['input']>;
-  /** Validate and report, write nothing */
+  mode?: InputMaybe<ImportMode>;
+  /** Validate and report what the import would do (the diff), write nothing */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   rows: Array<VorRowInput>;
   /** Line number of the first row in the source file, for the report */
@@ -1239,11 +1247,37 @@ export type ImportCounts = {
   controlActivities: Scalars['Int']['output'];
 };
 
+/** Entities of one kind an import changed, and the numbers of the risks they concern */
+export type ImportChange = {
+  __typename?: 'ImportChange';
+  count: Scalars['Int']['output'];
+  riskNumbers: Array<Scalars['Int']['output']>;
+};
+
+export type ImportChanges = {
+  __typename?: 'ImportChanges';
+  processes: ImportChange;
+  workingMethods: ImportChange;
+  risks: ImportChange;
+  controls: ImportChange;
+  controlActivities: ImportChange;
+};
+
+/** What an import did (a dry run: would do) to the plan's VoR tree; cascaded deletions are counted */
+export type ImportDiff = {
+  __typename?: 'ImportDiff';
+  created: ImportChanges;
+  updated: ImportChanges;
+  deleted: ImportChanges;
+};
+
 export type ImportReport = {
   __typename?: 'ImportReport';
   dryRun: Scalars['Boolean']['output'];
+  mode: ImportMode;
   planId: Scalars['ID']['output'];
   created: ImportCounts;
+  diff: ImportDiff;
   /** What still blocks adoption after the import (e.g. an exclusion without motivation) */
   violations: Array<RuleViolation>;
 };
@@ -1767,8 +1801,12 @@ export type ResolversTypes = {
   UpdateControlActivityInput: ResolverTypeWrapper<any>;
   DeleteVersionedInput: ResolverTypeWrapper<any>;
   VorRowInput: ResolverTypeWrapper<any>;
+  ImportMode: ResolverTypeWrapper<any>;
   ImportVorInput: ResolverTypeWrapper<any>;
   ImportCounts: ResolverTypeWrapper<any>;
+  ImportChange: ResolverTypeWrapper<any>;
+  ImportChanges: ResolverTypeWrapper<any>;
+  ImportDiff: ResolverTypeWrapper<any>;
   ImportReport: ResolverTypeWrapper<any>;
   FollowUpStatus: ResolverTypeWrapper<any>;
   FollowUpOutcome: ResolverTypeWrapper<any>;
@@ -1884,6 +1922,9 @@ export type ResolversParentTypes = {
   VorRowInput: any;
   ImportVorInput: any;
   ImportCounts: any;
+  ImportChange: any;
+  ImportChanges: any;
+  ImportDiff: any;
   ImportReport: any;
   FollowUp: any;
   Action: any;
@@ -2367,10 +2408,31 @@ export type ImportCountsResolvers<ContextType = MercuriusContext, ParentType ext
   controlActivities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ImportChangeResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportChange'] = ResolversParentTypes['ImportChange']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  riskNumbers?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ImportChangesResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportChanges'] = ResolversParentTypes['ImportChanges']> = {
+  processes?: Resolver<ResolversTypes['ImportChange'], ParentType, ContextType>;
+  workingMethods?: Resolver<ResolversTypes['ImportChange'], ParentType, ContextType>;
+  risks?: Resolver<ResolversTypes['ImportChange'], ParentType, ContextType>;
+  controls?: Resolver<ResolversTypes['ImportChange'], ParentType, ContextType>;
+  controlActivities?: Resolver<ResolversTypes['ImportChange'], ParentType, ContextType>;
+};
+
+export type ImportDiffResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportDiff'] = ResolversParentTypes['ImportDiff']> = {
+  created?: Resolver<ResolversTypes['ImportChanges'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['ImportChanges'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['ImportChanges'], ParentType, ContextType>;
+};
+
 export type ImportReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportReport'] = ResolversParentTypes['ImportReport']> = {
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['ImportMode'], ParentType, ContextType>;
   planId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   created?: Resolver<ResolversTypes['ImportCounts'], ParentType, ContextType>;
+  diff?: Resolver<ResolversTypes['ImportDiff'], ParentType, ContextType>;
   violations?: Resolver<Array<ResolversTypes['RuleViolation']>, ParentType, ContextType>;
 };
 
@@ -2588,6 +2650,9 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Control?: ControlResolvers<ContextType>;
   ControlActivity?: ControlActivityResolvers<ContextType>;
   ImportCounts?: ImportCountsResolvers<ContextType>;
+  ImportChange?: ImportChangeResolvers<ContextType>;
+  ImportChanges?: ImportChangesResolvers<ContextType>;
+  ImportDiff?: ImportDiffResolvers<ContextType>;
   ImportReport?: ImportReportResolvers<ContextType>;
   FollowUp?: FollowUpResolvers<ContextType>;
   Action?: ActionResolvers<ContextType>;

@@ -28,9 +28,10 @@ export interface VorRow {
   likelihood: number | null;
   consequence: number | null;
   ikp: boolean;
-  motivation: string | null;
-  control: string | null;
-  activity: string | null;
+  /** undefined: not stated (a file without the column, a GraphQL row without the field); REPLACE leaves it as it is. */
+  motivation: string | null | undefined;
+  control: string | null | undefined;
+  activity: string | null | undefined;
 }
 
 export interface RowError {
@@ -42,6 +43,8 @@ export interface RowError {
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
+/** An optional column: undefined when not stated, null when stated empty. */
+const stated = (v: unknown) => (v === undefined ? undefined : str(v) || null);
 
 function int(v: unknown): number | null | 'bad' {
   const s = str(v);
@@ -112,9 +115,9 @@ export function validateRows(rows: VorRowInput[], firstLine = 2, lines?: readonl
         likelihood,
         consequence,
         ikp,
-        motivation: str(raw.motivering) || null,
-        control: str(raw.systematiskKontroll) || null,
-        activity: str(raw.kontrollaktivitet) || null,
+        motivation: stated(raw.motivering),
+        control: stated(raw.systematiskKontroll),
+        activity: stated(raw.kontrollaktivitet),
       });
     }
   });

@@ -13,3 +13,4 @@ export const vorModule = defineModule({
   services: { vor: ({ db }) => createVorService(db) },
 });
 export { vorRepository } from './vor.repository.js';
+export { vorWrites, type VorNodeKind } from './vor.service.js';

@@ -116,6 +116,51 @@ function duplicateNumber(err: unknown, nr: number | undefined): never {
   throw err;
 }
 
+/** The versioned update and its audit event (only the fields that changed), inside the caller's transaction. */
+async function updateNode(tx: Tx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: Row, patch: Record<string, unknown>, v = before.version): Promise<Row> {
+  const after = (await updateVersioned(tx, spec.table, spec.entityType, before.id, v, patch as never)) as Row;
+  await recordAudit(tx, ctx, {
+    action: `${lcFirst(spec.entityType)}.update`,
+    entityType: spec.entityType,
+    entityId: before.id,
+    namndCode: plan.namndCode,
+    changes: diff(before, after, spec.fields),
+    plan,
+    entityVersion: after.version,
+  });
+  return after;
+}
+
+/** The versioned delete and its audit event, inside the caller's transaction. */
+async function removeNode(tx: Tx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: Row, v = before.version): Promise<void> {
+  if (!(await vorRepository.deleteVersioned(tx, spec.table, before.id, v))) {
+    throw new ConflictError(`${spec.entityType} ${before.id} was changed by someone else (version ${before.version}); read it again`, { currentVersion: before.version });
+  }
+  // Children go with their parent (ON DELETE CASCADE); the audit event keeps what was removed.
+  await recordAudit(tx, ctx, {
+    action: `${lcFirst(spec.entityType)}.delete`,
+    entityType: spec.entityType,
+    entityId: before.id,
+    namndCode: plan.namndCode,
+    plan,
+    entityVersion: before.version,
+    changes: { before: pick(before, spec.fields) },
+  });
+}
+
+export type VorNodeKind = keyof typeof SPECS;
+
+/**
+ * The tree's update and delete for a caller that holds the transaction and has found the plan editable (the
+ * REPLACE import): the same statements and audit events as the mutations below, without a second copy of them.
+ */
+export const vorWrites = {
+  update: <R extends { id: string; planId: string; version: number }>(tx: Tx, ctx: RequestContext, kind: VorNodeKind, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>) =>
+    updateNode(tx, ctx, SPECS[kind], plan, before as unknown as Row, patch) as unknown as Promise<R>,
+  remove: (tx: Tx, ctx: RequestContext, kind: VorNodeKind, plan: PlanWithNamnd, before: { id: string; planId: string; version: number }) =>
+    removeNode(tx, ctx, SPECS[kind], plan, before as Row),
+};
+
 export function createVorService(db: Db) {
   /** Shared shape of every write: validate → load → authorize (editor of a draft) → change + audit in one transaction. */
   async function create<T extends Row>(
@@ -152,17 +197,7 @@ export function createVorService(db: Db) {
       const { id, version: v, ...patch } = input;
       const defined = Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
       if (prepare) await prepare(tx, plan, before, defined);
-      const after = (await updateVersioned(tx, spec.table, spec.entityType, id, v, defined as never)) as Row;
-      await recordAudit(tx, ctx, {
-        action: `${lcFirst(spec.entityType)}.update`,
-        entityType: spec.entityType,
-        entityId: id,
-        namndCode: plan.namndCode,
-        changes: diff(before, after, spec.fields),
-        plan,
-        entityVersion: after.version,
-      });
-      return after;
+      return updateNode(tx, ctx, spec, plan, before, defined, v);
     });
   }
 
@@ -172,19 +207,7 @@ export function createVorService(db: Db) {
       const before = await loadRow(tx, spec, input.id);
       const plan = await editablePlan(tx, ctx, before.planId);
       guard?.(before);
-      if (!(await vorRepository.deleteVersioned(tx, spec.table, input.id, input.version))) {
-        throw new ConflictError(`${spec.entityType} ${input.id} was changed by someone else (version ${before.version}); read it again`, { currentVersion: before.version });
-      }
-      // Children go with their parent (ON DELETE CASCADE); the audit event keeps what was removed.
-      await recordAudit(tx, ctx, {
-        action: `${lcFirst(spec.entityType)}.delete`,
-        entityType: spec.entityType,
-        entityId: input.id,
-        namndCode: plan.namndCode,
-        plan,
-        entityVersion: before.version,
-        changes: { before: pick(before, spec.fields) },
-      });
+      await removeNode(tx, ctx, spec, plan, before, input.version);
       return true;
     });
   }

@@ -45,6 +45,10 @@ export function periodDeadline(year: number, period: Period): Date {
 /** Reported after the period's deadline day. */
 export const isLate = (f: { period: Period; reportedAt: Date | null }, year: number) => !!f.reportedAt && f.reportedAt > periodDeadline(year, f.period);
 
+/** A follow-up not reported when its period's deadline day has passed (Stockholm calendar). */
+export const isFollowUpOverdue = (f: { period: Period; status: string }, year: number, todayDate: string) =>
+  f.status !== 'REPORTED' && todayDate > periodDeadlineDate(year, f.period);
+
 /** Overdue is derived: an open action whose due date is before today in Stockholm. */
 export const isOverdue = (a: { status: string; dueDate: string | null }, todayDate: string) => isOpenAction(a) && !!a.dueDate && a.dueDate < todayDate;
 

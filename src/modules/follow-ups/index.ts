@@ -10,8 +10,8 @@ import { followUpsResolvers } from './follow-ups.resolvers.js';
 import { followUpsTypeDefs } from './follow-ups.schema.js';
 import { createFollowUpService } from './follow-ups.service.js';
 
-export { isOpenAction, OPEN_ACTION_STATUSES, summarize, today, type FollowUpSummary } from './deadlines.js';
-export type { ActionRow, AssessmentRow, FollowUpRow } from './follow-ups.repository.js';
+export { isFollowUpOverdue, isLate, isOpenAction, isOverdue, OPEN_ACTION_STATUSES, periodDeadlineDate, summarize, today, type FollowUpSummary, type Period } from './deadlines.js';
+export type { ActionRow, AssessmentRow, FollowUpRow, PlanFollowUpRows } from './follow-ups.repository.js';
 
 /** For the plan's adoption: the IKP's follow-ups, creating only those missing; returns how many were created. */
 export const createMissingFollowUps = (tx: DbOrTx, wanted: { planId: string; controlActivityId: string; period: 'T1' | 'T2' | 'VB' }[]) =>
@@ -26,6 +26,9 @@ export async function closingBlockers(tx: DbOrTx, planId: string): Promise<{ mis
   if (open.length) missing.push(`${open.length} VB follow-up(s) not reported`);
   return { missing, openFollowUpIds: open.map((f) => f.id) };
 }
+
+/** Follow-ups, actions and assessments of many plans in a fixed number of statements (the city overview). */
+export const followUpRowsOf = (db: DbOrTx, planIds: readonly string[]) => followUpRepository.forPlans(db, planIds);
 
 /** For the rollover: the plan's actions still open. */
 export const openActionsOf = (tx: DbOrTx, planId: string) => followUpRepository.openActions(tx, planId);

@@ -8,6 +8,8 @@ import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
 import { columnMapper, columnNames, DATASETS, keyOf, type DatasetName, type ExportRow } from './export-datasets.js';
 import { fingerprint, streamRawRows, type ExportSelection } from './exports.repository.js';
 import { BOM, csvLine } from './csv.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { today } from '../follow-ups/index.js';
 
 export interface ExportFilters {
   year?: number;
@@ -25,6 +27,8 @@ export interface ExportServiceOptions {
   slotWaitMs?: number;
   /** Rows per database round trip. */
   batchSize?: number;
+  /** What derived deadlines (namnd-years' overdue figures) are measured against. */
+  clock?: Clock;
 }
 
 export class ExportsBusyError extends AppError {
@@ -73,7 +77,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
   const slots = createSlots(opts.maxConcurrent, opts.slotWaitMs ?? 30_000);
 
   async function* mappedBatches(sel: ExportSelection): AsyncGenerator<ExportRow[]> {
-    const mapper = sel.dataset.mapper?.(database.db) ?? columnMapper(sel.dataset);
+    const mapper = sel.dataset.mapper?.(database.db, today(opts.clock ?? systemClock)) ?? columnMapper(sel.dataset);
     for await (const raw of streamRawRows(database, sel, batchSize)) {
       await mapper.prepare(raw);
       yield raw.map((r) => mapper.map(r));

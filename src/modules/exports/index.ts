@@ -8,7 +8,7 @@ export { EXPORTS_PREFIX } from './exports.routes.js';
 export const exportsModule = defineModule({
   name: 'exports',
   services: {
-    exports: ({ database, options }) => createExportService(database, { maxConcurrent: options.exportSlots ?? 1, slotWaitMs: options.exportSlotWaitMs }),
+    exports: ({ database, options, clock }) => createExportService(database, { maxConcurrent: options.exportSlots ?? 1, slotWaitMs: options.exportSlotWaitMs, clock }),
   },
   routes: { plugin: exportRoutes },
 });

@@ -12,6 +12,7 @@ import {
   type ScaleValue,
 } from '../risks/index.js';
 import { cityOverviewOf, type NamndYear } from '../city/index.js';
+import { OPEN_ACTION_STATUSES, PERIOD_ENDS, TIME_ZONE, type Period } from '../follow-ups/index.js';
 import {
   ACTION_STATUS_LABELS,
   ASSESSMENT_LEVEL_LABELS,
@@ -305,15 +306,28 @@ function namndYearMapper(db: DbOrTx, todayDate: string): RowMapper {
   };
 }
 
-// Every row's figures are derived, and overdue ones change with the date alone: no stored time says when a row
-// changed, so updated_at is the export's own time and an incremental refresh gets every row (refresh it in full).
-const EXPORT_TIME = 'statement_timestamp()';
+// When a nämnd-year's figures last changed: the last write to anything they are derived from (the nämnd, its plan and
+// the plan's rows, deletions in it, actions carried from it, the mandatory catalogue), or the last date boundary
+// that changed a derived figure by itself (the year's start for adoption, a period's deadline day ending for overdue
+// follow-ups, an open action's due date passing): so an incremental refresh misses no change, overdue ones included.
+const stockholmMidnight = (date: string) => `((${date})::timestamp at time zone '${TIME_ZONE}')`;
+const planMax = (table: string) => `(select max(x.updated_at) from ${table} x where x.plan_id = p.id)`;
+const NAMND_YEAR_UPDATED_AT = `greatest(n.updated_at, p.updated_at,
+  (select min(pp.created_at) from plans pp where pp.year = y.year),
+  ${['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions', 'assessments'].map(planMax).join(',\n  ')},
+  (select max(d.deleted_at) from export_deletions d where d.namnd_code = n.code and d.year = y.year),
+  (select max(c.updated_at) from actions c join actions o on o.id = c.origin_action_id where o.plan_id = p.id and c.plan_id <> p.id),
+  (select max(m.updated_at) from mandatory_processes m), (select max(m.updated_at) from mandatory_working_methods m),
+  (select max(b) from (values (${stockholmMidnight("make_date(y.year, 1, 1)")}),
+    ${(Object.keys(PERIOD_ENDS) as Period[]).map((period) => `(${stockholmMidnight(`make_date(y.year, ${PERIOD_ENDS[period].month}, ${PERIOD_ENDS[period].day}) + 1`)})`).join(', ')}) v(b) where b <= now()),
+  (select max(${stockholmMidnight('a.due_date + 1')}) from actions a
+    where a.plan_id = p.id and a.status in (${OPEN_ACTION_STATUSES.map((x) => `'${x}'`).join(', ')}) and ${stockholmMidnight('a.due_date + 1')} <= now()))`;
 
 const NAMND_YEARS: Dataset = {
   name: 'namnd-years',
   title: 'Nämnd och år',
   description:
-    "The city overview (GraphQL cityOverview): one row per nämnd and year that has any plan, also for a nämnd without a plan that year, with the same figures. updated_at is the time of the export, since overdue figures change with the date alone: updatedSince returns every row, so refresh this table in full.",
+    "The city overview (GraphQL cityOverview): one row per nämnd and year that has any plan, also for a nämnd without a plan that year, with the same figures. updated_at is the last write to anything the figures derive from, or the last date boundary that changed one by itself (a deadline passing).",
   columns: columns([
     ['namnd_id', 'uuid', 'Foreign key to namnder; with year the key of the row'],
     NAMND_CODE,
@@ -352,11 +366,11 @@ const NAMND_YEARS: Dataset = {
     ['overdue_actions', 'integer', 'Open actions past their due date'],
     ['carried_over_actions', 'integer', "Actions carried on into another plan (another plan's action names it as origin)"],
     ['rule_violations', 'integer', 'Rule violations still open on a draft plan'],
-    ['updated_at', 'timestamp', 'The time of the export (UTC): the figures are derived and change with the date, so every row counts as changed'],
+    ['updated_at', 'timestamp', 'Last change of what the figures derive from, or the last deadline that made one overdue (UTC); drives incremental refresh'],
     ['created_at', 'timestamp', 'When the nämnd was created (UTC); never changes'],
   ]),
-  select: sql.raw(`n.id as namnd_id, n.code as namnd_code, y.year, ${iso(EXPORT_TIME)} as updated_at, ${iso('n.created_at')} as created_at`),
-  from: sql.raw('namnder n cross join (select distinct year from plans) y'),
+  select: sql.raw(`n.id as namnd_id, n.code as namnd_code, y.year, ${iso(NAMND_YEAR_UPDATED_AT)} as updated_at, ${iso('n.created_at')} as created_at`),
+  from: sql.raw('namnder n cross join (select distinct year from plans) y left join plans p on p.namnd_id = n.id and p.year = y.year'),
   key: {
     expr: sql.raw(`(n.id::text || '/' || y.year) collate "C"`),
     kind: 'text',
@@ -365,7 +379,7 @@ const NAMND_YEARS: Dataset = {
   },
   namndCode: sql.raw('n.code'),
   year: sql.raw('y.year'),
-  updatedAt: sql.raw(EXPORT_TIME),
+  updatedAt: sql.raw(NAMND_YEAR_UPDATED_AT),
   createdAt: sql.raw('n.created_at'),
   mapper: namndYearMapper,
 };

@@ -10,7 +10,7 @@ import { followUpsResolvers } from './follow-ups.resolvers.js';
 import { followUpsTypeDefs } from './follow-ups.schema.js';
 import { createFollowUpService } from './follow-ups.service.js';
 
-export { isFollowUpOverdue, isLate, isOpenAction, isOverdue, OPEN_ACTION_STATUSES, periodDeadlineDate, summarize, today, type FollowUpSummary, type Period } from './deadlines.js';
+export { isFollowUpOverdue, isLate, isOpenAction, isOverdue, OPEN_ACTION_STATUSES, PERIOD_ENDS, periodDeadlineDate, TIME_ZONE, summarize, today, type FollowUpSummary, type Period } from './deadlines.js';
 export type { ActionRow, AssessmentRow, FollowUpRow, PlanFollowUpRows } from './follow-ups.repository.js';
 
 /** For the plan's adoption: the IKP's follow-ups, creating only those missing; returns how many were created. */

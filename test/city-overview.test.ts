@@ -376,3 +376,17 @@ t.test('the statements do not grow with the number of nämnder (1 and 50)', asyn
   t.equal(fifty.n, one.n, `1 nämnd: ${one.n} statements, 50: ${fifty.n}`);
   t.ok(one.n <= 25, `a bounded number (${one.n})`);
 });
+
+t.test('namnd-years incremental refresh: a write moves updated_at of exactly its nämnd-year', async (t) => {
+  const all = async (q = '') => (await getAs(`/api/v1/exports/namnd-years.json?top=1000${q}`, ['admin'])).json().value as Row[];
+  const before = new Map((await all()).map((r) => [`${r.namnd_code}/${r.year}`, r]));
+  // Rows keep their updated_at while nothing changes.
+  t.same(new Map((await all()).map((r) => [`${r.namnd_code}/${r.year}`, r.updated_at])), new Map([...before].map(([k, r]) => [k, r.updated_at])));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const since = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await gqlOk(app, `mutation($i: CreateActionInput!) { createAction(input: $i) { id } }`, { i: { planId: ks2024, title: 'Ny åtgärd' } }, editor);
+  const changed = await all(`&updatedSince=${since}`);
+  t.same(changed.map((r) => `${r.namnd_code}/${r.year}`), ['KS/2024']);
+  t.equal(changed[0].open_actions, before.get('KS/2024')!.open_actions + 1);
+});

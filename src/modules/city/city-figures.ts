@@ -27,14 +27,8 @@ export interface BandCount {
   count: number;
 }
 
-export interface NamndYear {
-  namnd: NamndRow;
-  year: number;
-  plan: PlanWithNamnd | null;
-  adoptionLate: boolean;
-  assessment: AssessmentLevel | null;
-  analysisWritten: boolean;
-  bandCounts: { bands: BandCount[]; total: number; unassessed: number } | null;
+/** The counts a nämnd's row and the city's totals share (the totals sum them). */
+export interface ProgressCounts {
   ikpRisks: number;
   ikpRows: number;
   followUpSummary: FollowUpSummary;
@@ -44,6 +38,16 @@ export interface NamndYear {
   overdueActions: number;
   /** Actions whose id another plan's action names as its origin (carried on into that plan). */
   carriedOverActions: number;
+}
+
+export interface NamndYear extends ProgressCounts {
+  namnd: NamndRow;
+  year: number;
+  plan: PlanWithNamnd | null;
+  adoptionLate: boolean;
+  assessment: AssessmentLevel | null;
+  analysisWritten: boolean;
+  bandCounts: { bands: BandCount[]; total: number; unassessed: number } | null;
   /** What still blocks adoption; empty unless the plan is a draft. */
   ruleViolations: RuleViolation[];
 }
@@ -125,7 +129,7 @@ function namndYear(namnd: NamndRow, year: number, tree: PlanTree | null, rows: C
   };
 }
 
-export interface CityTotals {
+export interface CityTotals extends ProgressCounts {
   namnder: number;
   withPlan: number;
   withoutPlan: number;
@@ -138,14 +142,6 @@ export interface CityTotals {
   bands: BandCount[];
   assessedRisks: number;
   unassessedRisks: number;
-  ikpRisks: number;
-  ikpRows: number;
-  followUpSummary: FollowUpSummary;
-  periods: PeriodProgress[];
-  overdueFollowUps: number;
-  openActions: number;
-  overdueActions: number;
-  carriedOverActions: number;
   ruleViolations: number;
 }
 

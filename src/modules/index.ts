@@ -1,6 +1,7 @@
 // The one list of modules. The app, the GraphQL schema, the services and the background loops are all built by
 // iterating over it; its order is the order of the printed schema (schema.graphql).
 import { auditModule } from '../audit/index.js';
+import { cityModule } from './city/index.js';
 import { eventsModule } from '../events/index.js';
 import { exportsModule } from './exports/index.js';
 import { followUpsModule } from './follow-ups/index.js';
@@ -24,6 +25,7 @@ export const modules = [
   rolloverModule,
   webhooksModule,
   eventsModule,
+  cityModule,
   exportsModule,
   reportsModule,
 ] as const;

@@ -200,6 +200,13 @@ export const graphqlMatrix: { Query: Record<string, GraphqlEntry>; Mutation: Rec
     },
     plans: { request: () => ({ query: '{ plans(first: 100) { nodes { year status namnd { code name } processes { name } } } }' }), expect: cityList() },
     risks: { request: () => ({ query: '{ risks(first: 500) { nodes { title nr } } }' }), expect: cityList() },
+    cityOverview: {
+      request: () => ({
+        query: `{ cityOverview(year: ${ADOPTED_YEAR}) { namnder { namnd { code name } planStatus assessment ruleViolations { message } } totals { namnder }
+          mandatoryProcess { workingMethods { assessedBy { code } missing { code } } } commonRisks { process namnder { code } } comparison { namnder { namnd { code } } } } }`,
+      }),
+      expect: cityList(),
+    },
     webhooks: { request: () => ({ query: '{ webhooks { id url } }' }), expect: adminOnly() },
     webhookDeliveries: {
       request: async (ctx) => ({ query: 'query($id: ID!) { webhookDeliveries(webhookId: $id) { nodes { id } } }', variables: { id: (await fresh.webhook(ctx)).id } }),
@@ -338,7 +345,7 @@ export function vorRow(nr: number) {
 const GQL_GET = `/graphql?query=${encodeURIComponent('{ me { sub } }')}`;
 const DATASETS = [
   'namnder', 'goals', 'plans', 'processes', 'working-methods', 'risks', 'controls', 'control-activities', 'follow-ups', 'actions', 'assessments', 'audit-events',
-  'deletions', 'risk-matrix-cells', 'action-tags', 'control-activity-periods',
+  'deletions', 'risk-matrix-cells', 'action-tags', 'control-activity-periods', 'namnd-years',
 ] as const;
 const exportRoutes: Record<string, RestEntry> = Object.fromEntries(
   DATASETS.flatMap((name) =>
@@ -384,6 +391,8 @@ export const restMatrix: Record<string, RestEntry> = {
   'GET /api/v1/reports/plans/:namndCode/:year/vor.html': report(`plans/${SUBJECT_NAMND}/${ADOPTED_YEAR}/vor.html`),
   'GET /api/v1/reports/plans/:namndCode/:year/follow-up.html': report(`plans/${SUBJECT_NAMND}/${ADOPTED_YEAR}/follow-up.html`),
   'GET /api/v1/reports/ledningens-genomgang/:namndCode/:year.html': report(`ledningens-genomgang/${SUBJECT_NAMND}/${ADOPTED_YEAR}.html`),
+  // The city overview: every valid token, narrowed to the nämnder it may read (an empty scope would be 403).
+  'GET /api/v1/reports/city/:year.html': { request: { method: 'GET', url: `/api/v1/reports/city/${ADOPTED_YEAR}.html` }, expect: authenticated() },
   // A VoR file into SN's draft plan: its editors (201 Created).
   'POST /api/v1/imports/vor': {
     request: () => ({ method: 'POST', url: `/api/v1/imports/vor?namnd=${SUBJECT_NAMND}&year=${DRAFT_YEAR}`, headers: { 'content-type': 'text/csv' }, payload: csv(rowNr++) }),

@@ -48,6 +48,8 @@ export type Query = {
   webhookDeliveries: WebhookDeliveryConnection;
   /** Events after a position, oldest first, limited to the nämnder the caller may read (and city-wide events) */
   domainEvents: DomainEventPage;
+  /** For admin, auditor, integration and viewer:*; nämnd roles see only their nämnder's rows */
+  cityOverview: CityOverview;
 };
 
 
@@ -116,6 +118,11 @@ export type QueryDomainEventsArgs = {
   after?: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryCityOverviewArgs = {
+  year: Scalars['Int']['input'];
 };
 
 export type Mutation = {
@@ -1644,6 +1651,186 @@ export type SubscriptionDomainEventsArgs = {
   namndCodes?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** One follow-up period's progress (tertialrapport 1, 2, verksamhetsberättelse) */
+export type CityPeriodProgress = {
+  __typename?: 'CityPeriodProgress';
+  period: Period;
+  /** Follow-ups of the period (of how many) */
+  followUps: Scalars['Int']['output'];
+  reported: Scalars['Int']['output'];
+  deviations: Scalars['Int']['output'];
+  notPerformed: Scalars['Int']['output'];
+  /** Reported after the period's deadline */
+  late: Scalars['Int']['output'];
+  /** Not reported and the period's deadline has passed */
+  overdue: Scalars['Int']['output'];
+};
+
+/** One nämnd's internal control in one year, as Kommunstyrelsen compiles it */
+export type CityNamndRow = {
+  __typename?: 'CityNamndRow';
+  namnd: Namnd;
+  /** None when the nämnd has no plan that year */
+  plan?: Maybe<Plan>;
+  planStatus?: Maybe<PlanStatus>;
+  decisionDate?: Maybe<Scalars['Date']['output']>;
+  decisionReference?: Maybe<Scalars['String']['output']>;
+  /** The year has begun and no plan is adopted (none, or still a draft) */
+  adoptionLate: Scalars['Boolean']['output'];
+  /** Some follow-up is overdue */
+  followUpLate: Scalars['Boolean']['output'];
+  assessment?: Maybe<AssessmentLevel>;
+  /** The assessment's analysis is written */
+  analysisWritten: Scalars['Boolean']['output'];
+  /** As the plan's bandCounts; none without a plan */
+  bandCounts?: Maybe<BandCounts>;
+  /** Risks in the IKP */
+  ikpRisks: Scalars['Int']['output'];
+  /** Rows of the IKP as printed (one per control activity), as the plan's ikp */
+  ikpRows: Scalars['Int']['output'];
+  /** As the plan's followUpSummary */
+  followUpSummary: FollowUpSummary;
+  periods: Array<CityPeriodProgress>;
+  overdueFollowUps: Scalars['Int']['output'];
+  openActions: Scalars['Int']['output'];
+  overdueActions: Scalars['Int']['output'];
+  /** Actions carried on into another plan (another plan's action names it as origin) */
+  carriedOverActions: Scalars['Int']['output'];
+  /** What still blocks adoption of a draft; empty for an adopted or closed plan */
+  ruleViolations: Array<RuleViolation>;
+};
+
+export type CityStatusCount = {
+  __typename?: 'CityStatusCount';
+  status: PlanStatus;
+  count: Scalars['Int']['output'];
+};
+
+export type CityAssessmentCount = {
+  __typename?: 'CityAssessmentCount';
+  level: AssessmentLevel;
+  label: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
+};
+
+/** The same counts for the whole city (the nämnder the caller may read) */
+export type CityTotals = {
+  __typename?: 'CityTotals';
+  namnder: Scalars['Int']['output'];
+  withPlan: Scalars['Int']['output'];
+  withoutPlan: Scalars['Int']['output'];
+  statuses: Array<CityStatusCount>;
+  adoptionLate: Scalars['Int']['output'];
+  followUpLate: Scalars['Int']['output'];
+  /** The distribution of assessments */
+  assessments: Array<CityAssessmentCount>;
+  notAssessed: Scalars['Int']['output'];
+  analysisWritten: Scalars['Int']['output'];
+  bands: Array<BandCount>;
+  assessedRisks: Scalars['Int']['output'];
+  unassessedRisks: Scalars['Int']['output'];
+  ikpRisks: Scalars['Int']['output'];
+  ikpRows: Scalars['Int']['output'];
+  followUpSummary: FollowUpSummary;
+  periods: Array<CityPeriodProgress>;
+  overdueFollowUps: Scalars['Int']['output'];
+  openActions: Scalars['Int']['output'];
+  overdueActions: Scalars['Int']['output'];
+  carriedOverActions: Scalars['Int']['output'];
+  ruleViolations: Scalars['Int']['output'];
+};
+
+/** A mandatory working method across the city, matched in each plan as rule R5 matches it */
+export type CityMandatoryWorkingMethod = {
+  __typename?: 'CityMandatoryWorkingMethod';
+  name: Scalars['String']['output'];
+  /** Risks under it in all plans */
+  risks: Scalars['Int']['output'];
+  /** Their band distribution, each band derived in its own plan's matrix */
+  bands: Array<BandCount>;
+  unassessedRisks: Scalars['Int']['output'];
+  /** How many nämnder assessed it (at least one assessed risk) */
+  assessed: Scalars['Int']['output'];
+  assessedBy: Array<Namnd>;
+  /** How many nämnder put it in their IKP (at least one of its risks) */
+  inIkp: Scalars['Int']['output'];
+  inIkpBy: Array<Namnd>;
+  /** Nämnder without an assessed risk under it (no plan, no such working method, or none assessed) */
+  missing: Array<Namnd>;
+};
+
+export type CityMandatoryProcess = {
+  __typename?: 'CityMandatoryProcess';
+  name: Scalars['String']['output'];
+  /** Nämnder whose plan lacks the process, or that have no plan */
+  missing: Array<Namnd>;
+  workingMethods: Array<CityMandatoryWorkingMethod>;
+};
+
+export type CityCommonRiskKind =
+  | 'PROCESS'
+  | 'WORKING_METHOD';
+
+/** A process or working method (names matched case- and whitespace-insensitively) rated in the highest band (Kritisk) */
+export type CityCommonRisk = {
+  __typename?: 'CityCommonRisk';
+  kind: CityCommonRiskKind;
+  process: Scalars['String']['output'];
+  /** Set when kind is WORKING_METHOD */
+  workingMethod?: Maybe<Scalars['String']['output']>;
+  /** How many nämnder rate it Kritisk */
+  namndCount: Scalars['Int']['output'];
+  namnder: Array<Namnd>;
+  criticalRisks: Scalars['Int']['output'];
+};
+
+export type BandDirection =
+  | 'UP'
+  | 'DOWN';
+
+/** A risk whose band changed since the previous year (linked by origin) */
+export type CityMovedRisk = {
+  __typename?: 'CityMovedRisk';
+  nr: Scalars['Int']['output'];
+  title: Scalars['String']['output'];
+  previousNr: Scalars['Int']['output'];
+  previousBand: Band;
+  band: Band;
+  direction: BandDirection;
+};
+
+export type CityNamndComparison = {
+  __typename?: 'CityNamndComparison';
+  namnd: Namnd;
+  previousAssessment?: Maybe<AssessmentLevel>;
+  assessment?: Maybe<AssessmentLevel>;
+  /** Both years assessed, at different levels */
+  assessmentChanged: Scalars['Boolean']['output'];
+  movedRisks: Array<CityMovedRisk>;
+};
+
+/** The year compared with the previous one, plan by plan (origin_plan_id, else the nämnd's plan of the year before) */
+export type CityComparison = {
+  __typename?: 'CityComparison';
+  previousYear: Scalars['Int']['output'];
+  assessmentsChanged: Scalars['Int']['output'];
+  risksMoved: Scalars['Int']['output'];
+  namnder: Array<CityNamndComparison>;
+};
+
+/** The city's internal control in one year: every nämnd the caller may read */
+export type CityOverview = {
+  __typename?: 'CityOverview';
+  year: Scalars['Int']['output'];
+  /** One row per nämnd, also those without a plan that year */
+  namnder: Array<CityNamndRow>;
+  totals: CityTotals;
+  mandatoryProcess: Array<CityMandatoryProcess>;
+  /** Most nämnder first */
+  commonRisks: Array<CityCommonRisk>;
+  comparison: CityComparison;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1840,6 +2027,20 @@ export type ResolversTypes = {
   DomainEvent: ResolverTypeWrapper<any>;
   DomainEventPage: ResolverTypeWrapper<any>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  CityPeriodProgress: ResolverTypeWrapper<any>;
+  CityNamndRow: ResolverTypeWrapper<any>;
+  CityStatusCount: ResolverTypeWrapper<any>;
+  CityAssessmentCount: ResolverTypeWrapper<any>;
+  CityTotals: ResolverTypeWrapper<any>;
+  CityMandatoryWorkingMethod: ResolverTypeWrapper<any>;
+  CityMandatoryProcess: ResolverTypeWrapper<any>;
+  CityCommonRiskKind: ResolverTypeWrapper<any>;
+  CityCommonRisk: ResolverTypeWrapper<any>;
+  BandDirection: ResolverTypeWrapper<any>;
+  CityMovedRisk: ResolverTypeWrapper<any>;
+  CityNamndComparison: ResolverTypeWrapper<any>;
+  CityComparison: ResolverTypeWrapper<any>;
+  CityOverview: ResolverTypeWrapper<any>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1952,6 +2153,18 @@ export type ResolversParentTypes = {
   DomainEvent: any;
   DomainEventPage: any;
   Subscription: Record<PropertyKey, never>;
+  CityPeriodProgress: any;
+  CityNamndRow: any;
+  CityStatusCount: any;
+  CityAssessmentCount: any;
+  CityTotals: any;
+  CityMandatoryWorkingMethod: any;
+  CityMandatoryProcess: any;
+  CityCommonRisk: any;
+  CityMovedRisk: any;
+  CityNamndComparison: any;
+  CityComparison: any;
+  CityOverview: any;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1983,6 +2196,7 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
   webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'webhookId' | 'first'>>;
   domainEvents?: Resolver<ResolversTypes['DomainEventPage'], ParentType, ContextType, RequireFields<QueryDomainEventsArgs, 'after' | 'limit'>>;
+  cityOverview?: Resolver<ResolversTypes['CityOverview'], ParentType, ContextType, RequireFields<QueryCityOverviewArgs, 'year'>>;
 };
 
 export type MutationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2606,6 +2820,133 @@ export type SubscriptionResolvers<ContextType = MercuriusContext, ParentType ext
   domainEvents?: SubscriptionResolver<ResolversTypes['DomainEvent'], "domainEvents", ParentType, ContextType, Partial<SubscriptionDomainEventsArgs>>;
 };
 
+export type CityPeriodProgressResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityPeriodProgress'] = ResolversParentTypes['CityPeriodProgress']> = {
+  period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
+  followUps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deviations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notPerformed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CityNamndRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityNamndRow'] = ResolversParentTypes['CityNamndRow']> = {
+  namnd?: Resolver<ResolversTypes['Namnd'], ParentType, ContextType>;
+  plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
+  planStatus?: Resolver<Maybe<ResolversTypes['PlanStatus']>, ParentType, ContextType>;
+  decisionDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  decisionReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  adoptionLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  followUpLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  assessment?: Resolver<Maybe<ResolversTypes['AssessmentLevel']>, ParentType, ContextType>;
+  analysisWritten?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  bandCounts?: Resolver<Maybe<ResolversTypes['BandCounts']>, ParentType, ContextType>;
+  ikpRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ikpRows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  followUpSummary?: Resolver<ResolversTypes['FollowUpSummary'], ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['CityPeriodProgress']>, ParentType, ContextType>;
+  overdueFollowUps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdueActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  carriedOverActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ruleViolations?: Resolver<Array<ResolversTypes['RuleViolation']>, ParentType, ContextType>;
+};
+
+export type CityStatusCountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityStatusCount'] = ResolversParentTypes['CityStatusCount']> = {
+  status?: Resolver<ResolversTypes['PlanStatus'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CityAssessmentCountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityAssessmentCount'] = ResolversParentTypes['CityAssessmentCount']> = {
+  level?: Resolver<ResolversTypes['AssessmentLevel'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CityTotalsResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityTotals'] = ResolversParentTypes['CityTotals']> = {
+  namnder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  withPlan?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  withoutPlan?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  statuses?: Resolver<Array<ResolversTypes['CityStatusCount']>, ParentType, ContextType>;
+  adoptionLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  followUpLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assessments?: Resolver<Array<ResolversTypes['CityAssessmentCount']>, ParentType, ContextType>;
+  notAssessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  analysisWritten?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bands?: Resolver<Array<ResolversTypes['BandCount']>, ParentType, ContextType>;
+  assessedRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unassessedRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ikpRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ikpRows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  followUpSummary?: Resolver<ResolversTypes['FollowUpSummary'], ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['CityPeriodProgress']>, ParentType, ContextType>;
+  overdueFollowUps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdueActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  carriedOverActions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ruleViolations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CityMandatoryWorkingMethodResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityMandatoryWorkingMethod'] = ResolversParentTypes['CityMandatoryWorkingMethod']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  risks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bands?: Resolver<Array<ResolversTypes['BandCount']>, ParentType, ContextType>;
+  unassessedRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assessed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assessedBy?: Resolver<Array<ResolversTypes['Namnd']>, ParentType, ContextType>;
+  inIkp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inIkpBy?: Resolver<Array<ResolversTypes['Namnd']>, ParentType, ContextType>;
+  missing?: Resolver<Array<ResolversTypes['Namnd']>, ParentType, ContextType>;
+};
+
+export type CityMandatoryProcessResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityMandatoryProcess'] = ResolversParentTypes['CityMandatoryProcess']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  missing?: Resolver<Array<ResolversTypes['Namnd']>, ParentType, ContextType>;
+  workingMethods?: Resolver<Array<ResolversTypes['CityMandatoryWorkingMethod']>, ParentType, ContextType>;
+};
+
+export type CityCommonRiskResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityCommonRisk'] = ResolversParentTypes['CityCommonRisk']> = {
+  kind?: Resolver<ResolversTypes['CityCommonRiskKind'], ParentType, ContextType>;
+  process?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workingMethod?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  namndCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  namnder?: Resolver<Array<ResolversTypes['Namnd']>, ParentType, ContextType>;
+  criticalRisks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CityMovedRiskResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityMovedRisk'] = ResolversParentTypes['CityMovedRisk']> = {
+  nr?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  previousNr?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  previousBand?: Resolver<ResolversTypes['Band'], ParentType, ContextType>;
+  band?: Resolver<ResolversTypes['Band'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['BandDirection'], ParentType, ContextType>;
+};
+
+export type CityNamndComparisonResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityNamndComparison'] = ResolversParentTypes['CityNamndComparison']> = {
+  namnd?: Resolver<ResolversTypes['Namnd'], ParentType, ContextType>;
+  previousAssessment?: Resolver<Maybe<ResolversTypes['AssessmentLevel']>, ParentType, ContextType>;
+  assessment?: Resolver<Maybe<ResolversTypes['AssessmentLevel']>, ParentType, ContextType>;
+  assessmentChanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  movedRisks?: Resolver<Array<ResolversTypes['CityMovedRisk']>, ParentType, ContextType>;
+};
+
+export type CityComparisonResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityComparison'] = ResolversParentTypes['CityComparison']> = {
+  previousYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assessmentsChanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  risksMoved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  namnder?: Resolver<Array<ResolversTypes['CityNamndComparison']>, ParentType, ContextType>;
+};
+
+export type CityOverviewResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CityOverview'] = ResolversParentTypes['CityOverview']> = {
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  namnder?: Resolver<Array<ResolversTypes['CityNamndRow']>, ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['CityTotals'], ParentType, ContextType>;
+  mandatoryProcess?: Resolver<Array<ResolversTypes['CityMandatoryProcess']>, ParentType, ContextType>;
+  commonRisks?: Resolver<Array<ResolversTypes['CityCommonRisk']>, ParentType, ContextType>;
+  comparison?: Resolver<ResolversTypes['CityComparison'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = MercuriusContext> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
@@ -2671,5 +3012,17 @@ export type Resolvers<ContextType = MercuriusContext> = {
   DomainEvent?: DomainEventResolvers<ContextType>;
   DomainEventPage?: DomainEventPageResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  CityPeriodProgress?: CityPeriodProgressResolvers<ContextType>;
+  CityNamndRow?: CityNamndRowResolvers<ContextType>;
+  CityStatusCount?: CityStatusCountResolvers<ContextType>;
+  CityAssessmentCount?: CityAssessmentCountResolvers<ContextType>;
+  CityTotals?: CityTotalsResolvers<ContextType>;
+  CityMandatoryWorkingMethod?: CityMandatoryWorkingMethodResolvers<ContextType>;
+  CityMandatoryProcess?: CityMandatoryProcessResolvers<ContextType>;
+  CityCommonRisk?: CityCommonRiskResolvers<ContextType>;
+  CityMovedRisk?: CityMovedRiskResolvers<ContextType>;
+  CityNamndComparison?: CityNamndComparisonResolvers<ContextType>;
+  CityComparison?: CityComparisonResolvers<ContextType>;
+  CityOverview?: CityOverviewResolvers<ContextType>;
 };
 

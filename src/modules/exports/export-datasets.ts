@@ -11,6 +11,8 @@ import {
   type RiskMatrix,
   type ScaleValue,
 } from '../risks/index.js';
+import { cityOverviewOf, type NamndYear } from '../city/index.js';
+import { OPEN_ACTION_STATUSES, PERIOD_ENDS, TIME_ZONE, type Period } from '../follow-ups/index.js';
 import {
   ACTION_STATUS_LABELS,
   ASSESSMENT_LEVEL_LABELS,
@@ -98,6 +100,7 @@ export const DATASET_NAMES = [
   'action-tags',
   'control-activity-periods',
   'deletions',
+  'namnd-years',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -273,6 +276,153 @@ function matrixCellMapper(db: DbOrTx): RowMapper {
     },
   };
 }
+
+const PERIOD_KEYS = ['t1', 't2', 'vb'] as const;
+const DEFAULT_BAND_KEYS = ['lag', 'medium', 'kritisk'] as const;
+
+/**
+ * namnd-years: each batch's nämnder and years go through the city overview (cityOverviewOf), the same function
+ * as GraphQL's cityOverview and the city report, so the three can never disagree; a batch costs a fixed number of
+ * statements per year it holds.
+ */
+function namndYearMapper(db: DbOrTx, at: ExportMoment): RowMapper {
+  const figures = new Map<string, NamndYear>();
+  return {
+    async prepare(batch) {
+      const byYear = new Map<number, Set<string>>();
+      for (const r of batch) {
+        const y = Number(r.year);
+        byYear.set(y, (byYear.get(y) ?? new Set()).add(r.namnd_code as string));
+      }
+      for (const [y, codes] of byYear) {
+        for (const row of (await cityOverviewOf(db, [...codes], y, at.today)).namnder) figures.set(`${row.namnd.id}/${y}`, row);
+      }
+    },
+    map(raw) {
+      const r = figures.get(`${String(raw.namnd_id)}/${Number(raw.year)}`);
+      if (!r) throw new Error(`nämnd ${String(raw.namnd_code)} ${String(raw.year)} was not loaded`);
+      const band = (key: string) => (r.bandCounts ? (r.bandCounts.bands.find((b) => b.band.key === key.toUpperCase())?.count ?? 0) : null);
+      const s = r.followUpSummary;
+      return {
+        namnd_id: r.namnd.id,
+        namnd_code: r.namnd.code,
+        namnd_name: r.namnd.name,
+        year: r.year,
+        plan_id: r.plan?.id ?? null,
+        plan_status: r.plan?.status ?? null,
+        plan_status_label: r.plan ? (PLAN_STATUS_LABELS[r.plan.status] ?? null) : null,
+        decision_date: r.plan?.decisionDate ?? null,
+        adoption_late: r.adoptionLate,
+        assessment_level: r.assessment,
+        assessment_label: r.assessment ? (ASSESSMENT_LEVEL_LABELS[r.assessment] ?? null) : null,
+        analysis_written: r.analysisWritten,
+        risks_assessed: r.bandCounts?.total ?? null,
+        risks_unassessed: r.bandCounts?.unassessed ?? null,
+        ...Object.fromEntries(DEFAULT_BAND_KEYS.map((k) => [`risks_${k}`, band(k)])),
+        ikp_risks: r.ikpRisks,
+        ikp_rows: r.ikpRows,
+        follow_ups: s.followUps,
+        reported: s.reported,
+        deviations: s.deviations,
+        not_performed: s.notPerformed,
+        late: s.late,
+        overdue_follow_ups: r.overdueFollowUps,
+        ...Object.fromEntries(
+          PERIOD_KEYS.flatMap((k, i) => {
+            const p = r.periods[i];
+            return [[`${k}_follow_ups`, p.followUps], [`${k}_reported`, p.reported], [`${k}_deviations`, p.deviations], [`${k}_not_performed`, p.notPerformed], [`${k}_late`, p.late], [`${k}_overdue`, p.overdue]];
+          }),
+        ),
+        open_actions: r.openActions,
+        overdue_actions: r.overdueActions,
+        carried_over_actions: r.carriedOverActions,
+        rule_violations: r.ruleViolations.length,
+        updated_at: raw.updated_at as string,
+        created_at: raw.created_at as string,
+      };
+    },
+  };
+}
+
+// When a nämnd-year's figures last changed: the last write to anything they are derived from (the nämnd, its plan and
+// the plan's rows, deletions in it, actions carried from it, the mandatory catalogue), or the last date boundary
+// that changed a derived figure by itself (the year's start for adoption, a period's deadline day ending for overdue
+// follow-ups, an open action's due date passing): so an incremental refresh misses no change, overdue ones included.
+const stockholmMidnight = (date: string) => `((${date})::timestamp at time zone '${TIME_ZONE}')`;
+const planMax = (table: string) => `(select max(x.updated_at) from ${table} x where x.plan_id = p.id)`;
+const periodBoundary = (period: Period) => sql`((${periodDeadlineSql(sql.raw('y.year'), sql.raw(`'${period}'`))} + 1)::timestamp at time zone ${sql.raw(`'${TIME_ZONE}'`)})`;
+const NAMND_YEAR_UPDATED_AT = sql`greatest(n.updated_at, p.updated_at,
+  (select min(pp.created_at) from plans pp where pp.year = y.year),
+  ${sql.raw(['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions', 'assessments'].map(planMax).join(',\n  '))},
+  (select max(d.deleted_at) from export_deletions d where d.namnd_code = n.code and d.year = y.year),
+  (select max(c.updated_at) from actions c join actions o on o.id = c.origin_action_id where o.plan_id = p.id and c.plan_id <> p.id),
+  (select max(m.updated_at) from mandatory_processes m), (select max(m.updated_at) from mandatory_working_methods m),
+  (select max(b) from (values (${sql.raw(stockholmMidnight('make_date(y.year, 1, 1)'))}),
+    ${sql.join((Object.keys(PERIOD_ENDS) as Period[]).map((period) => sql`(${periodBoundary(period)})`), sql`, `)}) v(b) where b <= now()),
+  (select max(${sql.raw(stockholmMidnight('a.due_date + 1'))}) from actions a
+    where a.plan_id = p.id and a.status in (${sql.raw(OPEN_ACTION_STATUSES.map((x) => `'${x}'`).join(', '))}) and ${sql.raw(stockholmMidnight('a.due_date + 1'))} <= now()))`;
+
+const NAMND_YEARS: Dataset = {
+  name: 'namnd-years',
+  title: 'Nämnd och år',
+  description:
+    "The city overview (GraphQL cityOverview): one row per nämnd and year that has any plan, also for a nämnd without a plan that year, with the same figures. updated_at is the last write to anything the figures derive from, or the last date boundary that changed one by itself (a deadline passing).",
+  columns: columns([
+    ['namnd_id', 'uuid', 'Foreign key to namnder; with year the key of the row'],
+    NAMND_CODE,
+    ['namnd_name', 'text', 'The nämnd'],
+    ['year', 'integer', 'The year'],
+    ['plan_id', 'uuid', 'Foreign key to plans; empty when the nämnd has no plan that year', optional],
+    ['plan_status', 'text', 'DRAFT, ADOPTED or CLOSED', optional],
+    ['plan_status_label', 'text', 'Utkast, Fastställd or Avslutad', optional],
+    ['decision_date', 'date', 'When the plan was adopted', optional],
+    ['adoption_late', 'boolean', 'The year has begun and no plan is adopted (none, or a draft)'],
+    ['assessment_level', 'text', 'TILLRACKLIG, I_HUVUDSAK_TILLRACKLIG or INTE_TILLRACKLIG', optional],
+    ['assessment_label', 'text', 'Tillräcklig, I huvudsak tillräcklig or Inte tillräcklig', optional],
+    ['analysis_written', 'boolean', "The assessment's analysis is written"],
+    ['risks_assessed', 'integer', 'Assessed risks (bandCounts.total); empty without a plan', optional],
+    ['risks_unassessed', 'integer', 'Risks without likelihood or consequence', optional],
+    ['risks_lag', 'integer', 'Risks in band LAG (Låg) of the plan’s matrix', optional],
+    ['risks_medium', 'integer', 'Risks in band MEDIUM', optional],
+    ['risks_kritisk', 'integer', 'Risks in band KRITISK', optional],
+    ['ikp_risks', 'integer', 'Risks in the IKP'],
+    ['ikp_rows', 'integer', 'Rows of the printed IKP (one per control activity)'],
+    ['follow_ups', 'integer', 'Follow-ups of the year (all periods)'],
+    ['reported', 'integer', 'Of them reported'],
+    ['deviations', 'integer', 'Follow-ups with a deviation'],
+    ['not_performed', 'integer', 'Follow-ups not performed'],
+    ['late', 'integer', "Reported after their period's deadline"],
+    ['overdue_follow_ups', 'integer', "Not reported and their period's deadline has passed"],
+    ...PERIOD_KEYS.flatMap((k): ColumnSpec[] => [
+      [`${k}_follow_ups`, 'integer', `${k.toUpperCase()}: follow-ups`],
+      [`${k}_reported`, 'integer', `${k.toUpperCase()}: reported`],
+      [`${k}_deviations`, 'integer', `${k.toUpperCase()}: deviations`],
+      [`${k}_not_performed`, 'integer', `${k.toUpperCase()}: not performed`],
+      [`${k}_late`, 'integer', `${k.toUpperCase()}: reported late`],
+      [`${k}_overdue`, 'integer', `${k.toUpperCase()}: overdue`],
+    ]),
+    ['open_actions', 'integer', 'Open actions'],
+    ['overdue_actions', 'integer', 'Open actions past their due date'],
+    ['carried_over_actions', 'integer', "Actions carried on into another plan (another plan's action names it as origin)"],
+    ['rule_violations', 'integer', 'Rule violations still open on a draft plan'],
+    ['updated_at', 'timestamp', 'Last change of what the figures derive from, or the last deadline that made one overdue (UTC); drives incremental refresh'],
+    ['created_at', 'timestamp', 'When the nämnd was created (UTC); never changes'],
+  ]),
+  select: sql`n.id as namnd_id, n.code as namnd_code, y.year, to_char((${NAMND_YEAR_UPDATED_AT}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at, ${sql.raw(iso('n.created_at'))} as created_at`,
+  from: sql.raw('namnder n cross join (select distinct year from plans) y left join plans p on p.namnd_id = n.id and p.year = y.year'),
+  key: {
+    expr: sql.raw(`(n.id::text || '/' || y.year) collate "C"`),
+    kind: 'text',
+    of: (r) => `${String(r.namnd_id)}/${String(r.year)}`,
+    pattern: /^[0-9a-f-]{36}\/\d{4}$/i,
+  },
+  namndCode: sql.raw('n.code'),
+  year: sql.raw('y.year'),
+  updatedAt: NAMND_YEAR_UPDATED_AT,
+  createdAt: sql.raw('n.created_at'),
+  mapper: namndYearMapper,
+  asOfToday: true,
+};
 
 export const DATASETS: Record<DatasetName, Dataset> = {
   namnder: {
@@ -783,7 +933,10 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('x.deleted_at'),
     createdAt: sql.raw('x.deleted_at'),
   },
+
+  'namnd-years': NAMND_YEARS,
 };
+
 
 function cell(value: unknown, type: ColumnType): Cell {
   if (value === null || value === undefined) return null;

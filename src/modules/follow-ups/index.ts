@@ -20,15 +20,18 @@ export {
   isOverdue,
   OPEN_ACTION_STATUSES,
   pastDeadline,
+  PERIOD_ENDS,
   periodDeadlineDate,
   periodDeadlineSql,
   reportedLate,
   summarize,
+  TIME_ZONE,
   today,
   type DeadlineCalendar,
   type FollowUpSummary,
+  type Period,
 } from './deadlines.js';
-export type { ActionRow, AssessmentRow, FollowUpRow } from './follow-ups.repository.js';
+export type { ActionRow, AssessmentRow, FollowUpRow, PlanFollowUpRows } from './follow-ups.repository.js';
 
 /** The moved period deadlines of these years as a calendar, in one statement (reports, exports). */
 export { calendarOf as deadlineCalendarFor } from './deadlines.service.js';
@@ -49,6 +52,8 @@ export async function closingBlockers(tx: DbOrTx, planId: string): Promise<{ mis
 
 /** For the rollover: open actions are copied into the new plan and end as CARRIED_OVER in the old one. */
 export { carryOverActions } from './actions.service.js';
+/** Follow-ups, actions and assessments of many plans in a fixed number of statements (the city overview). */
+export const followUpRowsOf = (db: DbOrTx, planIds: readonly string[]) => followUpRepository.forPlans(db, planIds);
 
 export const followUpsModule = defineModule({
   name: 'followUps',

@@ -21,6 +21,7 @@ const responses = (type: string, description: string) => ({
 });
 
 type Params = z.infer<typeof params>;
+const cityParams = params.pick({ year: true });
 
 // Reports hold user text: even if escaping ever slipped, a browser must run nothing and fetch nothing.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
@@ -39,7 +40,7 @@ function send(reply: FastifyReply, type: string, filename: string, body: string)
 /**
  * Printable documents at stable URLs (a document system can link to them):
  * /api/v1/reports/plans/{namndCode}/{year}/risk-matrix.svg | vor.html | follow-up.html,
- * /api/v1/reports/ledningens-genomgang/{namndCode}/{year}.html.
+ * /api/v1/reports/ledningens-genomgang/{namndCode}/{year}.html, /api/v1/reports/city/{year}.html.
  */
 export async function reportRoutes(app: FastifyInstance) {
   app.setValidatorCompiler(validatorCompiler);
@@ -65,6 +66,26 @@ export async function reportRoutes(app: FastifyInstance) {
   );
   routes.get('/plans/:namndCode/:year/follow-up.html', doc('reportFollowUp', 'Uppföljning of the internal control', 'text/html', 'Printable HTML document'), async (req, reply) =>
     send(reply, HTML, name(req.params, 'uppfoljning', 'html'), await reports.followUpHtml(ctx(req), req.params.namndCode, req.params.year)),
+  );
+  routes.get(
+    '/city/:year.html',
+    {
+      schema: {
+        tags: ['reports'],
+        security: [{ bearerAuth: [] }],
+        operationId: 'reportCity',
+        summary: 'Stadens interna kontroll: every nämnd of one year',
+        description: 'For admin, auditor, integration and viewer:*; nämnd roles see only their nämnder. The same figures as GraphQL cityOverview.',
+        params: cityParams,
+        response: {
+          200: { description: 'Printable HTML document', content: { 'text/html': { schema: z.string() } } },
+          400: problem('The year is malformed; `fields` names it'),
+          401: problem('No valid bearer token'),
+          403: problem('The token has no role that may read any nämnd'),
+        },
+      },
+    },
+    async (req, reply) => send(reply, HTML, `staden-${req.params.year}.html`, await reports.cityHtml(ctx(req), req.params.year)),
   );
   routes.get('/ledningens-genomgang/:namndCode/:year.html', doc('reportLedningensGenomgang', 'Ledningens genomgång for information security', 'text/html', 'Printable HTML document'), async (req, reply) =>
     send(reply, HTML, name(req.params, 'ledningens-genomgang', 'html'), await reports.ledningensGenomgangHtml(ctx(req), req.params.namndCode, req.params.year)),

@@ -4,6 +4,9 @@ import { NotFoundError } from '../../errors.js';
 import { changesSincePreviousYear, readableTree, type PlanService } from '../plans/index.js';
 import { deadlineCalendarFor, today } from '../follow-ups/index.js';
 import type { Clock } from '../../lib/clock.js';
+import { cityOverviewOf, cityScope } from '../city/index.js';
+import { parseInput, year as yearSchema } from '../../lib/validate.js';
+import { cityReport } from './city-report.js';
 import { followUpReport } from './follow-up-report.js';
 import { ledningensGenomgangReport } from './ledningens-genomgang-report.js';
 import { ReportData } from './report-data.js';
@@ -34,6 +37,11 @@ export function createReportService(db: Db, plans: PlanService, clock: Clock) {
     },
     async followUpHtml(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
       return followUpReport(await load(ctx, namndCode, year)).value;
+    },
+    /** The city overview as a document: the same figures as GraphQL's cityOverview, for the same readers. */
+    async cityHtml(ctx: RequestContext, year: number): Promise<string> {
+      const y = parseInput(yearSchema(), year, 'year');
+      return cityReport(await cityOverviewOf(db, cityScope(ctx), y, today(clock))).value;
     },
     async ledningensGenomgangHtml(ctx: RequestContext, namndCode: string, year: number): Promise<string> {
       return ledningensGenomgangReport(await load(ctx, namndCode, year)).value;

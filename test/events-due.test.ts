@@ -51,10 +51,14 @@ t.test('due follow-ups and overdue actions become events once per day', async (t
   t.match(last, { type: 'followUp.due', entityId: t2, data: { period: 'T2', deadline: '2026-08-31' } });
 });
 
-t.test('reported follow-ups and closed plans are quiet', async (t) => {
-  await db.execute(sql`update follow_ups set status = 'REPORTED'`);
+t.test('reported follow-ups are quiet; a closed plan is not, since its open items are still overdue everywhere else', async (t) => {
   await db.execute(sql`update plans set status = 'CLOSED'`);
-  t.equal(await emitDueEvents(db, '2026-09-01', 14), 0);
+  const open = await one<{ id: string }>(sql`select id from follow_ups where status <> 'REPORTED' and period = 'T1' limit 1`);
+  t.ok(open, 'an unreported T1 follow-up');
+  t.ok((await emitDueEvents(db, '2026-09-02', 14)) > 0, 'overdue on the closed plan, as GraphQL says');
+  await db.execute(sql`update follow_ups set status = 'REPORTED'`);
+  await db.execute(sql`update actions set status = 'DONE'`);
+  t.equal(await emitDueEvents(db, '2026-09-03', 14), 0, 'reported follow-ups and done actions are quiet');
 });
 
 t.test('the day is the Stockholm calendar day', async (t) => {

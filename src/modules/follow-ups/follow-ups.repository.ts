@@ -140,7 +140,8 @@ export const followUpRepository = {
   },
 
   /**
-   * The due job's one statement: safe on any number of replicas, because the marker row's primary key decides
+   * The due job's one statement, for every plan whatever its status: what GraphQL, the reports and the exports call
+   * overdue (an unreported follow-up of a closed year, an open action never carried over) is announced too. Safe on any number of replicas, because the marker row's primary key decides
    * who emits, in the same statement that writes the event, so two replicas racing on one item serialise on that
    * key and the second inserts nothing.
    */
@@ -150,7 +151,7 @@ export const followUpRepository = {
       with fu as (
         select f.id, f.plan_id, p.year, f.period::text as period, f.status::text as status, f.version, n.code, ${deadline} as deadline
         from follow_ups f join plans p on p.id = f.plan_id join namnder n on n.id = p.namnd_id
-        where f.status <> 'REPORTED' and p.status = 'ADOPTED'
+        where f.status <> 'REPORTED'
       ), cand as (
         select case when deadline < ${day}::date then 'followUp.overdue' else 'followUp.due' end as kind,
           'FollowUp' as entity_type, id, code, version,
@@ -160,7 +161,7 @@ export const followUpRepository = {
         select 'action.overdue', 'Action', a.id, n.code, a.version,
           jsonb_build_object('planId', a.plan_id, 'year', p.year, 'followUpId', a.follow_up_id, 'status', a.status::text, 'dueDate', a.due_date)
         from actions a join plans p on p.id = a.plan_id join namnder n on n.id = p.namnd_id
-        where a.status in (${openActionStatusesSql}) and a.due_date < ${day}::date and p.status <> 'CLOSED'
+        where a.status in (${openActionStatusesSql}) and a.due_date < ${day}::date
       ), marked as (
         insert into scheduled_event_markers (kind, entity_id, day)
         select kind, id, ${day}::date from cand

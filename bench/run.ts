@@ -11,6 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createSigner } from 'fast-jwt';
@@ -432,18 +433,22 @@ interface ExportRun {
   cpuPct: number;
 }
 
-function fetchCsv(s: Server, kind: Kind, year: number | null, slowBytesPerSec = 0): Promise<{ rows: number; bytes: number }> {
+function fetchCsv(s: Server, kind: Kind, year: number | null, slowBytesPerSec = 0, gzip = false): Promise<{ rows: number; bytes: number }> {
   const p = kind === 'S' ? `/api/v1/exports/risks.csv${year ? `?year=${year}` : ''}` : `/w4${year ? `?year=${year}` : ''}`;
   const url = new URL(p, s.base);
   return new Promise((resolve, reject) => {
     http
-      .get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { authorization: `Bearer ${TOKENS.integration}` }, agent: false }, (res) => {
+      .get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { authorization: `Bearer ${TOKENS.integration}`, ...(gzip ? { 'accept-encoding': 'gzip' } : {}) }, agent: false }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`${p}: ${res.statusCode}`));
+        if (gzip && res.headers['content-encoding'] !== 'gzip') return reject(new Error(`${p}: not compressed`));
         let bytes = 0;
         let lines = 0;
         const t0 = Date.now();
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
+        // Compressed: bytes are what crossed the wire, rows are counted in the inflated stream.
+        const body = gzip ? res.pipe(zlib.createGunzip()) : res;
+        if (gzip) res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        body.on('data', (chunk: Buffer) => {
+          if (!gzip) bytes += chunk.length;
           // Records end with a newline (CRLF from S, LF from COPY); no exported risk field contains one.
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
           if (slowBytesPerSec) {
@@ -455,17 +460,17 @@ function fetchCsv(s: Server, kind: Kind, year: number | null, slowBytesPerSec = 
             }
           }
         });
-        res.on('end', () => resolve({ rows: lines - 1, bytes }));
-        res.on('error', reject);
+        body.on('end', () => resolve({ rows: lines - 1, bytes }));
+        body.on('error', reject);
       })
       .on('error', reject);
   });
 }
 
-async function exportRun(s: Server, kind: Kind, label: string, year: number | null, parallel = 1, slow = 0): Promise<ExportRun> {
+async function exportRun(s: Server, kind: Kind, label: string, year: number | null, parallel = 1, slow = 0, gzip = false): Promise<ExportRun> {
   await sleep(500);
   const t0 = Date.now();
-  const m = await measured(s.pid, () => Promise.all(Array.from({ length: parallel }, () => fetchCsv(s, kind, year, slow))));
+  const m = await measured(s.pid, () => Promise.all(Array.from({ length: parallel }, () => fetchCsv(s, kind, year, slow, gzip))));
   const seconds = (Date.now() - t0 - 1000) / 1000;
   const rows = m.result.reduce((a, r) => a + r.rows, 0);
   const run = {
@@ -495,6 +500,11 @@ async function runW4(s: Server, kind: Kind): Promise<ExportRun[]> {
   runs.push(await exportRun(s, kind, '10 in parallel, all years', null, 10));
   // rows/s of the slow reader is the reader's rate: only its memory matters.
   runs.push(await exportRun(s, kind, 'slow reader (2 MB/s), all years', null, 1, 2_000_000));
+  // With compression on (Accept-Encoding: gzip, issue 15): the service only; L's COPY has none.
+  if (kind === 'S') {
+    runs.push(await exportRun(s, kind, 'all years, gzip', null, 1, 0, true));
+    runs.push(await exportRun(s, kind, '10 in parallel, all years, gzip', null, 10, 0, true));
+  }
   return runs;
 }
 

@@ -21,6 +21,7 @@ await gql(app, `mutation($i: ReasonInput!) { reopenPlan(input: $i) { id } }`, {
 let changedRows = 0;
 let deletedRows = 0;
 let replaced = 0;
+let reported = 0;
 
 type Row = Record<string, unknown>;
 const auth = { authorization: `Bearer ${token('admin')}` };
@@ -105,6 +106,20 @@ async function run({ op, i, v }: Step) {
         reason: 'Flyttad',
       });
       break;
+    case 'report': {
+      // Start and report a follow-up of an adopted plan (KS's stays adopted): status, outcome and late change.
+      const f = pick(await rawRows<Row>(db, sql`select f.id, f.version, f.status::text as status from follow_ups f join plans p on p.id = f.plan_id where p.status = 'ADOPTED' and f.status <> 'REPORTED' order by f.id`), i);
+      if (!f) break;
+      let version = f.version as number;
+      if (f.status === 'NOT_STARTED') {
+        const started = await m(`mutation($i: VersionInput!) { startFollowUp(input: $i) { version } }`, { id: f.id, version });
+        if (started.errors) break;
+        version = started.data.startFollowUp.version;
+      }
+      const r = await m(`mutation($i: ReportFollowUpInput!) { reportFollowUp(input: $i) { id } }`, { id: f.id, version, outcome: v % 2 ? 'DEVIATION' : 'NO_DEVIATION', resultText: `Utfall ${v}` });
+      if (!r.errors) reported++;
+      break;
+    }
     case 'importReplace': {
       // The plan's VoR as a file, corrected: one risk gone, one re-valued, one new, one control reworded.
       const { plan: vor } = await gqlOk(app, `{ plan(namndCode: "SN", year: 2026) { risks { nr title likelihood consequence inIkp
@@ -188,4 +203,15 @@ t.test('the same after REPLACE imports of the corrected VoR among the changes', 
     { numRuns: 4, seed: 14 },
   );
   t.ok(replaced > 0, `${replaced} REPLACE imports written`);
+});
+
+t.test('the same after follow-ups of an adopted plan are reported among the changes', async (t) => {
+  const step = fc.record({ op: fc.constantFrom(...OPS), i: fc.nat(50), v: fc.nat(50) });
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { maxLength: 3 }), fc.nat(50), fc.nat(50), (steps, i, v) =>
+      check(t, [{ op: 'adopt', i, v }, { op: 'report', i, v }, ...steps, { op: 'report', i: i + 1, v: v + 1 }]),
+    ),
+    { numRuns: 3, seed: 16 },
+  );
+  t.ok(reported > 0, `${reported} follow-ups reported`);
 });

@@ -6,7 +6,7 @@ import { AppError, NotFoundError } from '../../errors.js';
 import { namndCode, parseInput, year } from '../../lib/validate.js';
 import { carryOverActions } from '../follow-ups/index.js';
 import { goalRepository } from '../goals/index.js';
-import { insertPlan, PlanNotEditableError, planRepository, type PlanWithNamnd } from '../plans/index.js';
+import { insertPlan, mandatoryProcessNamed, mandatoryWorkingMethodNamed, PlanNotEditableError, planRepository, type PlanWithNamnd } from '../plans/index.js';
 import { rolloverRepository } from './rollover.repository.js';
 
 export const rolloverInput = z
@@ -144,8 +144,16 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
   if (missingGoals.length) {
     throw new AppError('GOAL_MISSING', `${code}: goal(s) ${missingGoals.join(', ')} of ${toYear} do not exist, but last year's processes are under them: create them first`, 409, { goalCodes: missingGoals, year: toYear });
   }
-  const mandatoryIds = new Set(mandatory.map((m) => m.id));
-  const mandatoryWmIds = new Set(mandatory.flatMap((m) => m.workingMethods.map((w) => w.id)));
+  // The catalogue entry a row stands for in the new year: its link if the entry still exists, else its name (an
+  // unlinked "Systematiskt informationssäkerhetsarbete" is the mandatory process too, and is not copied twice).
+  const mandatoryOf = (p: { mandatoryProcessId: string | null; name: string }) =>
+    mandatory.find((m) => m.id === p.mandatoryProcessId) ?? mandatoryProcessNamed(p.name, mandatory);
+  const srcProcessById = new Map(src.processes.map((p) => [p.id, p]));
+  const mandatoryWmOf = (w: { processId: string; mandatoryWorkingMethodId: string | null; name: string }) => {
+    const source = srcProcessById.get(w.processId);
+    const mp = source && mandatoryOf(source);
+    return mp?.workingMethods.find((m) => m.id === w.mandatoryWorkingMethodId) ?? mandatoryWorkingMethodNamed(w.name, mp);
+  };
 
   /**
    * Generic step for one level of the tree: rows already carried (by origin id) are skipped and mapped, rows whose
@@ -195,10 +203,11 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
     'processes',
     src.processes,
     dst.processes,
-    (p) => ({ goalId: goalByCode.get(oldGoalCode.get(p.goalId)!)!.id, name: p.name, mandatoryProcessId: p.mandatoryProcessId && mandatoryIds.has(p.mandatoryProcessId) ? p.mandatoryProcessId : null, sortOrder: p.sortOrder }),
+    (p) => ({ goalId: goalByCode.get(oldGoalCode.get(p.goalId)!)!.id, name: p.name, mandatoryProcessId: mandatoryOf(p)?.id ?? null, sortOrder: p.sortOrder }),
     (v) => rolloverRepository.insertCopies(tx, 'processes', v),
     async (p) => {
-      const twin = p.mandatoryProcessId && dst.processes.find((d) => d.mandatoryProcessId === p.mandatoryProcessId && !d.originId && !linkedProcesses.has(d.id));
+      const entry = mandatoryOf(p);
+      const twin = entry && dst.processes.find((d) => d.mandatoryProcessId === entry.id && !d.originId && !linkedProcesses.has(d.id));
       if (!twin) return null;
       linkedProcesses.add(twin.id);
       await rolloverRepository.linkOrigin(tx, 'processes', twin.id, p.id);
@@ -214,13 +223,14 @@ async function rollPlan(tx: Tx, ctx: RequestContext, source: PlanWithNamnd, toYe
     (w) => {
       const processId = processMap.get(w.processId);
       if (!processId) return null;
-      const mwm = w.mandatoryWorkingMethodId && mandatoryWmIds.has(w.mandatoryWorkingMethodId) ? w.mandatoryWorkingMethodId : null;
+      const mwm = mandatoryWmOf(w)?.id ?? null;
       return { processId, name: w.name, mandatoryWorkingMethodId: mwm, sortOrder: w.sortOrder };
     },
     (v) => rolloverRepository.insertCopies(tx, 'workingMethods', v),
     async (w) => {
       const processId = processMap.get(w.processId);
-      const twin = w.mandatoryWorkingMethodId && dst.workingMethods.find((d) => d.processId === processId && d.mandatoryWorkingMethodId === w.mandatoryWorkingMethodId && !d.originId && !linkedWms.has(d.id));
+      const entry = mandatoryWmOf(w);
+      const twin = entry && dst.workingMethods.find((d) => d.processId === processId && d.mandatoryWorkingMethodId === entry.id && !d.originId && !linkedWms.has(d.id));
       if (!twin) return null;
       linkedWms.add(twin.id);
       await rolloverRepository.linkOrigin(tx, 'workingMethods', twin.id, w.id);

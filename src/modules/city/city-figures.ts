@@ -6,6 +6,7 @@ import { DEFAULT_CALENDAR, summarize, type DeadlineCalendar, type FollowUpSummar
 import { normalizeName, matchesName, PlanTree, ruleViolations, type PlanWithNamnd, type ProcessRow, type RiskView, type RuleViolation, type WorkingMethodRow } from '../plans/index.js';
 import { bandOrder, type Band } from '../risks/index.js';
 import type { CityRows } from './city.repository.js';
+import { groupBy as group } from '../../lib/collections.js';
 
 export const PERIODS: Period[] = ['T1', 'T2', 'VB'];
 export const ASSESSMENT_LEVELS = ['TILLRACKLIG', 'I_HUVUDSAK_TILLRACKLIG', 'INTE_TILLRACKLIG'] as const;
@@ -62,15 +63,6 @@ export const isAdoptionLate = (plan: { status: string } | null, year: number, to
 /** Late with follow-up: some follow-up is overdue (not reported when its period's deadline has passed). */
 export const isFollowUpLate = (row: Pick<NamndYear, 'overdueFollowUps'>) => row.overdueFollowUps > 0;
 
-const group = <T, K>(rows: T[], key: (r: T) => K) => {
-  const m = new Map<K, T[]>();
-  for (const r of rows) {
-    const list = m.get(key(r));
-    if (list) list.push(r);
-    else m.set(key(r), [r]);
-  }
-  return m;
-};
 
 function periodProgress(followUps: PlanFollowUpRows['followUps'], year: number, todayDate: string, calendar: DeadlineCalendar): PeriodProgress[] {
   return PERIODS.map((period) => {

@@ -5,6 +5,7 @@ import type { ControlRow } from '../plans/index.js';
 import { vorWrites } from '../vor/index.js';
 import type { VorRow } from './vor-import.rows.js';
 import type { ImportTree } from './vor-import.tree.js';
+import { groupBy } from '../../lib/collections.js';
 
 /**
  * REPLACE: the file is the plan's VoR. Rows are matched to risks by number; a risk whose values or place changed is
@@ -118,12 +119,3 @@ function changed(row: Record<string, unknown>, wanted: Record<string, unknown>):
   return Object.keys(patch).length ? patch : null;
 }
 
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of xs) {
-    const list = out.get(key(x));
-    if (list) list.push(x);
-    else out.set(key(x), [x]);
-  }
-  return out;
-}

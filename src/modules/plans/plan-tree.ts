@@ -9,6 +9,7 @@ import type {
   RiskRow,
   WorkingMethodRow,
 } from './plans.repository.js';
+import { groupBy as group } from '../../lib/collections.js';
 
 export type RiskView = RiskRow & DerivedRisk & { likelihoodLabel: string | null; consequenceLabel: string | null };
 
@@ -33,16 +34,6 @@ export interface MatrixCell {
   count: number;
 }
 
-const group = <T, K>(rows: T[], key: (r: T) => K) => {
-  const m = new Map<K, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  }
-  return m;
-};
 
 export const labelOf = (labels: Record<ScaleValue, string>, v: number | null) => (v && v >= 1 && v <= 5 ? labels[v as ScaleValue] : null);
 

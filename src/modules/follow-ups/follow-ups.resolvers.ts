@@ -53,7 +53,7 @@ export const followUpsResolvers: Resolvers = {
     dueDate: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.dueDate(f, ...(await deadlinesOf(f, ctx))),
     late: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.late(f, ...(await deadlinesOf(f, ctx))),
     overdue: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.followUpOverdue(f, ...(await deadlinesOf(f, ctx))),
-    controlActivity: async (f: FollowUpRow, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId),
+    controlActivity: async (f: FollowUpRow, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId)!,
     actions: async (f: FollowUpRow, _a, ctx) => (await data(f.planId, ctx)).actions.filter((x) => x.followUpId === f.id),
   },
   Action: {

@@ -48,7 +48,7 @@ export const vorResolvers: Resolvers = {
   },
   WorkingMethod: {
     mandatory: (w: WorkingMethodRow) => w.mandatoryWorkingMethodId !== null,
-    process: async (w: WorkingMethodRow, _a, ctx) => (await tree(w, ctx)).processesById.get(w.processId),
+    process: async (w: WorkingMethodRow, _a, ctx) => (await tree(w, ctx)).processesById.get(w.processId)!,
     risks: async (w: WorkingMethodRow, _a, ctx) => (await tree(w, ctx)).risksByWorkingMethod.get(w.id) ?? [],
     origin: originResolver((t) => t.workingMethodsById),
   },
@@ -61,7 +61,7 @@ export const vorResolvers: Resolvers = {
     consequenceLabel: derived('consequenceLabel'),
     previousRv: (r: RiskRow) => previousRiskValue(r),
     plan: (r: RiskRow, _a, ctx) => ctx.loaders.plans.load(r.planId),
-    workingMethod: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).workingMethodsById.get(r.workingMethodId),
+    workingMethod: async (r: RiskRow, _a, ctx) => (await tree(r, ctx)).workingMethodsById.get(r.workingMethodId)!,
     process: async (r: RiskRow, _a, ctx) => {
       const t = await tree(r, ctx);
       return t.processOf(t.workingMethodsById.get(r.workingMethodId)!);
@@ -74,12 +74,12 @@ export const vorResolvers: Resolvers = {
     origin: originResolver((t) => t.risksById),
   },
   Control: {
-    risk: async (c: ControlRow, _a, ctx) => (await tree(c, ctx)).risksById.get(c.riskId),
+    risk: async (c: ControlRow, _a, ctx) => (await tree(c, ctx)).risksById.get(c.riskId)!,
     activities: async (c: ControlRow, _a, ctx) => (await tree(c, ctx)).activitiesByControl.get(c.id) ?? [],
     origin: originResolver((t) => t.controlsById),
   },
   ControlActivity: {
-    control: async (a: ControlActivityRow, _a, ctx) => (await tree(a, ctx)).controlsById.get(a.controlId),
+    control: async (a: ControlActivityRow, _a, ctx) => (await tree(a, ctx)).controlsById.get(a.controlId)!,
     origin: originResolver((t) => t.activitiesById),
   },
 };

@@ -131,6 +131,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
 
   if (config.SUBSCRIPTIONS_ENABLED) {
     app.graphql.addHook('preSubscriptionExecution', async (_schema, _document, ctx) => {
+      // The WebSocket context (subscription.context and onConnect below), which MercuriusContext does not declare.
       const { socket, tokenExpiresAt } = ctx as unknown as { socket: Parameters<typeof closeOnTokenExpiry>[0]; tokenExpiresAt: number };
       closeOnTokenExpiry(socket, tokenExpiresAt);
     });

@@ -4,7 +4,7 @@ import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
 import { nextPlanOf, previousPlanOf, previousTreeOf } from './plan-links.js';
 import { changesSincePreviousYear } from './year-changes.js';
-import { fresh } from '../../graphql/module.js';
+import { fresh, freshPlans } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
 import { decidedPlan } from './decided-plan.js';
 
@@ -25,12 +25,7 @@ export const plansResolvers: Resolvers = {
   },
   Mutation: {
     createPlan: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
-    deletePlan: async (_r, a, ctx) => {
-      const ok = await ctx.services.plans.delete(ctx, a.input);
-      ctx.loaders.trees.clearAll();
-      ctx.loaders.plans.clearAll();
-      return ok;
-    },
+    deletePlan: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.plans.delete(ctx, a.input)),
     updatePlanSettings: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
     adoptPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
     reopenPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),

@@ -1,6 +1,6 @@
 import type { MercuriusContext } from 'mercurius';
 import type { MutationResolvers, Resolvers } from '../../graphql/generated/resolvers-types.js';
-import { fresh } from '../../graphql/module.js';
+import { fresh, freshPlans } from '../../graphql/module.js';
 import { originResolver, type RiskRow, type RiskView } from '../plans/index.js';
 import { previousRiskValue } from '../risks/index.js';
 
@@ -14,29 +14,22 @@ async function view(r: RiskRow | RiskView, ctx: MercuriusContext): Promise<RiskV
 /** A derived field (no arguments); its result is checked against the field where it is used. */
 const derived = <K extends keyof RiskView>(k: K) => async (r: RiskRow, _a: Record<PropertyKey, never>, ctx: MercuriusContext) => (await view(r, ctx))[k];
 
-/** After a delete the request's plans are read again (the deleted row's plan is not known here). */
-function afterDelete(ctx: MercuriusContext, ok: boolean): boolean {
-  ctx.loaders.trees.clearAll();
-  ctx.loaders.plans.clearAll();
-  return ok;
-}
-
 const mutations: MutationResolvers = {
   createProcess: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createProcess(ctx, a.input)),
   updateProcess: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateProcess(ctx, a.input)),
-  deleteProcess: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteProcess(ctx, a.input)),
+  deleteProcess: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.vor.deleteProcess(ctx, a.input)),
   createWorkingMethod: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createWorkingMethod(ctx, a.input)),
   updateWorkingMethod: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateWorkingMethod(ctx, a.input)),
-  deleteWorkingMethod: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteWorkingMethod(ctx, a.input)),
+  deleteWorkingMethod: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.vor.deleteWorkingMethod(ctx, a.input)),
   createRisk: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createRisk(ctx, a.input)),
   updateRisk: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateRisk(ctx, a.input)),
-  deleteRisk: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteRisk(ctx, a.input)),
+  deleteRisk: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.vor.deleteRisk(ctx, a.input)),
   createControl: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createControl(ctx, a.input)),
   updateControl: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateControl(ctx, a.input)),
-  deleteControl: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteControl(ctx, a.input)),
+  deleteControl: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.vor.deleteControl(ctx, a.input)),
   createControlActivity: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createControlActivity(ctx, a.input)),
   updateControlActivity: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.updateControlActivity(ctx, a.input)),
-  deleteControlActivity: async (_r, a, ctx) => afterDelete(ctx, await ctx.services.vor.deleteControlActivity(ctx, a.input)),
+  deleteControlActivity: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.vor.deleteControlActivity(ctx, a.input)),
 };
 
 export const vorResolvers: Resolvers = {

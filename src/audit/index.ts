@@ -4,6 +4,8 @@ import { auditResolvers } from './audit.resolvers.js';
 import { auditTypeDefs } from './audit.schema.js';
 import { createAuditService } from './audit.service.js';
 
+export type { AuditEventRow, ChainBreak } from './audit.service.js';
+
 export const auditModule = defineModule({
   name: 'audit',
   typeDefs: auditTypeDefs,

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
-import fastifyJwt from '@fastify/jwt';
+import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
 import buildGetJwks from 'get-jwks';
-import { createVerifier } from 'fast-jwt';
+import { createVerifier, type Algorithm } from 'fast-jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../errors.js';
@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+const SYMMETRIC: Algorithm[] = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC: Algorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 export interface AuthOptions {
   config: Config;
@@ -32,7 +33,7 @@ export interface AuthOptions {
 async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
   // Algorithms are pinned per mode, so `alg: none` and HS/RS confusion are refused by the verifier.
   const verify = {
-    algorithms: keys.mode === 'secret' ? ['HS256', 'HS384', 'HS512'] : ASYMMETRIC,
+    algorithms: keys.mode === 'secret' ? SYMMETRIC : ASYMMETRIC,
     allowedIss: config.JWT_ISSUER,
     allowedAud: config.JWT_AUDIENCE,
     // A configured issuer or audience is a required claim: fast-jwt checks allowedIss/allowedAud only when present.
@@ -47,18 +48,23 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     // The key is fetched from the configured issuer only, never from a URL the token names.
     await app.register(fastifyJwt, {
       decode: { complete: true },
-      secret: (_req: FastifyRequest, token: { header: { kid?: string; alg?: string } }) => getKey(token.header.kid, token.header.alg),
+      // decode.complete: the plugin hands over the whole decoded token, header and payload.
+      secret: (_req: FastifyRequest, token: TokenOrHeader) => {
+        const header = 'header' in token ? token.header : token;
+        return getKey(header.kid, header.alg);
+      },
       verify,
-    } as never);
+    });
   } else if (keys.mode === 'public-key') {
     verifyKey = keys.publicKey;
-    await app.register(fastifyJwt, { secret: { public: keys.publicKey }, verify } as never);
+    await app.register(fastifyJwt, { secret: { public: keys.publicKey }, verify });
   } else {
     verifyKey = keys.secret;
-    await app.register(fastifyJwt, { secret: keys.secret, sign: { algorithm: 'HS256' }, verify } as never);
+    await app.register(fastifyJwt, { secret: keys.secret, sign: { algorithm: 'HS256' }, verify });
   }
 
   // The same verifier options as for requests, for a token that arrives in a WebSocket connection_init.
+  // fast-jwt types a string key and a key function as two overloads; this one key is either.
   const verifier = createVerifier({ ...verify, key: verifyKey, cache: false } as never) as (token: string) => Promise<unknown>;
   app.decorate('verifyAuthorization', async (authorization: unknown) => {
     const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
@@ -75,6 +81,7 @@ async function authPlugin(app: FastifyInstance, { config, keys }: AuthOptions) {
     return { actor: new Actor(p.sub, rolesFromClaim(p[config.JWT_ROLES_CLAIM])), expiresAt: Number(p.exp) * 1000 };
   });
 
+  // Declared as Actor, for the routes that need one: the hook below sets it on every non-public route (null before).
   app.decorateRequest('actor', null as unknown as Actor);
 
   app.addHook('onRequest', async (request) => {

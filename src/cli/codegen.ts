@@ -9,6 +9,64 @@ import * as typescriptResolvers from '@graphql-codegen/typescript-resolvers';
 export const schemaFile = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 export const typesFile = fileURLToPath(new URL('../graphql/generated/resolvers-types.ts', import.meta.url));
 
+/** Where each mapped type comes from, relative to the generated file. */
+const from = (face: string, names: Record<string, string>) =>
+  Object.fromEntries(Object.entries(names).map(([type, name]) => [type, `${face}#${name}`]));
+
+const MAPPERS: Record<string, string> = {
+  ...from('../../audit/index.js', { AuditEvent: 'AuditEventRow', AuditChainBreak: 'ChainBreak' }),
+  ...from('../../events/index.js', { DomainEvent: 'PublishedEvent', DomainEventPage: 'FeedPage' }),
+  ...from('../../modules/namnder/index.js', { Namnd: 'NamndRow' }),
+  ...from('../../modules/goals/index.js', { Goal: 'GoalRow', MandatoryProcess: 'MandatoryProcessRow' }),
+  ...from('../../modules/risks/index.js', { RiskMatrixConfig: 'RiskMatrix', Band: 'Band' }),
+  ...from('../../modules/plans/index.js', {
+    Plan: 'PlanWithNamnd',
+    PlanDecision: 'PlanDecisionRow',
+    Process: 'ProcessRow',
+    WorkingMethod: 'WorkingMethodRow',
+    // A RiskView (from a plan's tree or a city-wide list) is a RiskRow with its derived values.
+    Risk: 'RiskRow',
+    Control: 'ControlRow',
+    ControlActivity: 'ControlActivityRow',
+    IkpRow: 'IkpRow',
+    MatrixCell: 'MatrixCell',
+    RuleViolation: 'RuleViolation',
+    PlanChanges: 'PlanChanges',
+    RiskValuation: 'RiskValuation',
+    RiskRevaluation: 'RiskRevaluation',
+    DecidedPlan: 'DecidedPlan',
+    DecidedGoal: 'DecidedGoal',
+    DecidedProcess: 'DecidedProcess',
+    DecidedWorkingMethod: 'DecidedWorkingMethod',
+    DecidedRisk: 'DecidedRisk',
+    DecidedControl: 'DecidedControl',
+    DecidedControlActivity: 'DecidedControlActivity',
+    DecidedIkpRow: 'DecidedIkpRow',
+  }),
+  ...from('../../modules/follow-ups/index.js', {
+    FollowUp: 'FollowUpRow',
+    Action: 'ActionRow',
+    Assessment: 'AssessmentRow',
+    FollowUpSummary: 'FollowUpSummary',
+    PeriodDeadline: 'PeriodDeadlineView',
+  }),
+  ...from('../../modules/imports/index.js', { ImportReport: 'ImportReport' }),
+  ...from('../../modules/rollover/index.js', { RolloverReport: 'RolloverReport', RolloverNamndReport: 'NamndRolloverReport', RolloverCount: 'KindCount' }),
+  ...from('../../modules/webhooks/index.js', { Webhook: 'PublicWebhook', WebhookDelivery: 'DeliveryRow' }),
+  ...from('../../modules/city/index.js', {
+    CityOverview: 'CityOverview',
+    CityNamndRow: 'NamndYear',
+    CityTotals: 'CityTotals',
+    CityPeriodProgress: 'PeriodProgress',
+    CityMandatoryProcess: 'MandatoryProcessFigures',
+    CityMandatoryWorkingMethod: 'MandatoryWorkingMethodFigures',
+    CityCommonRisk: 'CommonRisk',
+    CityMovedRisk: 'MovedRisk',
+    CityNamndComparison: 'NamndComparison',
+    CityComparison: 'CityComparison',
+  }),
+};
+
 export async function generateResolverTypes(): Promise<string> {
   const schema = buildSchema(fs.readFileSync(schemaFile, 'utf8'));
   const body = await codegen({
@@ -22,8 +80,10 @@ export async function generateResolverTypes(): Promise<string> {
       enumsAsTypes: true,
       // The context every resolver gets (declared in src/request-loaders.ts).
       contextType: 'mercurius#MercuriusContext',
-      // Parents and results are the services' rows, which each resolver names itself; arguments are exact.
-      defaultMapper: 'any',
+      // Parents and results are the rows and views the services return, named once here from each module's public
+      // face (types only). A type not listed is a plain result object whose fields are exactly its SDL shape.
+      mappers: MAPPERS,
+      mapperTypeSuffix: 'Model',
       scalars: {
         DateTime: { input: 'Date', output: 'Date | string' },
         Date: { input: 'string', output: 'Date | string' },

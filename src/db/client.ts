@@ -10,6 +10,7 @@ import * as schema from './schema/index.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
 export type Schema = typeof schema;
+/** Either driver's database, by what both share (each driver's own result type is cast to it once, below). */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Every repository function takes either the database or the caller's transaction. */

@@ -17,6 +17,7 @@ export async function updateVersioned<T extends Versioned>(
   expectedVersion: number,
   patch: Partial<T['$inferInsert']>,
 ): Promise<T['$inferSelect']> {
+  // drizzle cannot type set() and returning() for a table known only by its constraint; the row is T's own.
   const rows = (await tx
     .update(table)
     .set({ ...patch, version: sql`${table.version} + 1`, updatedAt: new Date() } as never)

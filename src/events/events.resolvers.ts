@@ -1,5 +1,5 @@
 import mercurius, { type MercuriusContext } from 'mercurius';
-import type { Resolvers } from '../graphql/generated/resolvers-types.js';
+import type { Resolvers, SubscriptionDomainEventsArgs } from '../graphql/generated/resolvers-types.js';
 import { GraphQLError } from 'graphql';
 import { AppError } from '../errors.js';
 import type { PublishedEvent } from './events.repository.js';
@@ -17,8 +17,8 @@ export const eventsResolvers: Resolvers = {
   },
   Subscription: {
     domainEvents: {
-      subscribe: withFilter(
-        async (_root: unknown, args: unknown, ctx: Ctx) => {
+      subscribe: withFilter<{ domainEvents: PublishedEvent }, unknown, Ctx, SubscriptionDomainEventsArgs>(
+        async (_root, args, ctx) => {
           // Validated and authorized once, at subscribe time; the filter then runs per event.
           try {
             ctx.eventFilter = ctx.services.events.subscriptionFilter(ctx, args);
@@ -29,7 +29,7 @@ export const eventsResolvers: Resolvers = {
           }
           return ctx.pubsub.subscribe(DOMAIN_EVENTS_TOPIC);
         },
-        (payload: { domainEvents: PublishedEvent }, _args: unknown, ctx: Ctx) => !!ctx.eventFilter?.(payload.domainEvents),
+        (payload, _args, ctx) => !!ctx.eventFilter?.(payload.domainEvents),
       ),
     },
   },

@@ -4,6 +4,9 @@ import { eventsResolvers } from './events.resolvers.js';
 import { eventsTypeDefs } from './events.schema.js';
 import { createEventsService } from './events.service.js';
 
+export type { PublishedEvent } from './events.repository.js';
+export type { FeedPage } from './events.service.js';
+
 export const eventsModule = defineModule({
   name: 'events',
   typeDefs: eventsTypeDefs,

@@ -9,6 +9,7 @@ import { baseTypeDefs } from './base.schema.js';
 import { scalarResolvers } from './scalars.js';
 import { formatGraphqlError } from './errors.js';
 import type { GraphqlModule } from './module.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 import { checkBatchSize, checkTotalCost, costRefusal, estimateOperation, estimateRequest, maxAliasesRule, maxDepthRule, QueryLimitError, type Estimate } from './limits.js';
 import { createListBounds, LIST_BOUND_TTL_MS, touchedPlans, type TouchedPlans } from './list-bounds.js';
 import { checkNoNulBytes, checkRequestShape } from './request-shape.js';
@@ -19,10 +20,13 @@ export function fullTypeDefs(modules: readonly GraphqlModule[]): string[] {
   return [baseTypeDefs, ...modules.flatMap((m) => (m.typeDefs ? [m.typeDefs] : []))];
 }
 
+/** The one field the base schema resolves itself. */
+const baseResolvers: Resolvers = { Query: { me: (_r, _a, ctx) => ({ sub: ctx.actor.sub, roles: [...ctx.actor.roles] }) } };
+
 function mergeResolvers(modules: readonly GraphqlModule[]): IResolvers {
-  const out: Record<string, IResolverObject | GraphQLScalarType> = { Query: { me: (_r: unknown, _a: unknown, ctx: { actor: Actor }) => ({ sub: ctx.actor.sub, roles: ctx.actor.roles }) } };
-  for (const m of modules) {
-    for (const [type, fields] of Object.entries(m.resolvers ?? {})) {
+  const out: Record<string, IResolverObject | GraphQLScalarType> = {};
+  for (const resolvers of [baseResolvers, ...modules.map((m) => m.resolvers ?? {})]) {
+    for (const [type, fields] of Object.entries(resolvers)) {
       const before = out[type];
       out[type] = fields instanceof GraphQLScalarType || before instanceof GraphQLScalarType ? fields : { ...before, ...fields };
     }
@@ -127,6 +131,7 @@ async function graphqlPlugin(app: FastifyInstance, { config, modules, context }:
 
   if (config.SUBSCRIPTIONS_ENABLED) {
     app.graphql.addHook('preSubscriptionExecution', async (_schema, _document, ctx) => {
+      // The WebSocket context (subscription.context and onConnect below), which MercuriusContext does not declare.
       const { socket, tokenExpiresAt } = ctx as unknown as { socket: Parameters<typeof closeOnTokenExpiry>[0]; tokenExpiresAt: number };
       closeOnTokenExpiry(socket, tokenExpiresAt);
     });

@@ -20,3 +20,10 @@ export function fresh<T extends { planId?: string; id: string }>(ctx: import('me
   ctx.loaders.plans.clear(planId);
   return row;
 }
+
+/** After a write whose plans are not known here (a delete, an import, the rollover), every plan is read again. */
+export function freshPlans<T>(ctx: import('mercurius').MercuriusContext, result: T): T {
+  ctx.loaders.trees.clearAll();
+  ctx.loaders.plans.clearAll();
+  return result;
+}

@@ -60,6 +60,7 @@ export async function applyTransition<T extends Stateful>(
   if (row.version !== sentVersion) {
     throw new ConflictError(`${entity} ${row.id} was changed by someone else: it is at version ${row.version}, you sent ${sentVersion}`, { currentVersion: row.version });
   }
+  // drizzle cannot type set() and returning() for a table known only by its constraint; the row is T's own.
   const rows = (await tx
     .update(table)
     .set({ ...patch, status: to, version: sql`${table.version} + 1`, updatedAt: new Date() } as never)

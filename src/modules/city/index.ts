@@ -5,7 +5,20 @@ import { cityTypeDefs } from './city.schema.js';
 import { createCityService } from './city.service.js';
 
 export { cityOverviewOf, cityScope, createCityService, type CityService } from './city.service.js';
-export { isFollowUpLate, type CityOverview, type NamndYear, type MandatoryProcessFigures, type MandatoryRisk } from './city-figures.js';
+export {
+  isFollowUpLate,
+  type CityComparison,
+  type CityOverview,
+  type CityTotals,
+  type CommonRisk,
+  type MandatoryProcessFigures,
+  type MandatoryRisk,
+  type MandatoryWorkingMethodFigures,
+  type MovedRisk,
+  type NamndComparison,
+  type NamndYear,
+  type PeriodProgress,
+} from './city-figures.js';
 
 export const cityModule = defineModule({
   name: 'city',

@@ -3,7 +3,6 @@ import type { Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh } from '../../graphql/module.js';
 import type { ActionRow, FollowUpRow } from './follow-ups.repository.js';
 
-type PlanRow = { id: string; year: number };
 const data = (planId: string, ctx: MercuriusContext) => ctx.loaders.followUps.load(planId);
 // The year alone needs only the plan row, not the whole VoR tree; the year's deadlines are one batched statement.
 const yearOf = async (f: FollowUpRow, ctx: MercuriusContext) => (await ctx.loaders.plans.load(f.planId)).year;
@@ -13,9 +12,9 @@ const deadlinesOf = async (f: FollowUpRow, ctx: MercuriusContext) => {
 };
 
 /** Follow-up data is read again after a write in the same request. */
-function after<T extends { planId: string }>(ctx: MercuriusContext, row: T): T {
+function after<T extends { id: string; planId: string }>(ctx: MercuriusContext, row: T): T {
   ctx.loaders.followUps.clear(row.planId);
-  return fresh(ctx, row as T & { id: string }, row.planId);
+  return fresh(ctx, row, row.planId);
 }
 
 export const followUpsResolvers: Resolvers = {
@@ -39,26 +38,26 @@ export const followUpsResolvers: Resolvers = {
     setAssessment: async (_r, a, ctx) => after(ctx, await ctx.services.assessments.set(ctx, a.input)),
   },
   Plan: {
-    followUps: async (p: PlanRow, a, ctx) =>
+    followUps: async (p, a, ctx) =>
       (await data(p.id, ctx)).followUps.filter((f) => (!a.period || f.period === a.period) && (!a.status || f.status === a.status)),
-    actions: async (p: PlanRow, a, ctx) =>
+    actions: async (p, a, ctx) =>
       (await data(p.id, ctx)).actions.filter((x) => (!a.status || x.status === a.status) && (a.overdue == null || ctx.services.followUps.overdue(x) === a.overdue)),
-    assessment: async (p: PlanRow, _a, ctx) => (await data(p.id, ctx)).assessments[0] ?? null,
-    followUpSummary: async (p: PlanRow, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year, await ctx.loaders.deadlines.load(p.year)),
+    assessment: async (p, _a, ctx) => (await data(p.id, ctx)).assessments[0] ?? null,
+    followUpSummary: async (p, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year, await ctx.loaders.deadlines.load(p.year)),
   },
   ControlActivity: {
-    followUps: async (c: { id: string; planId: string }, _a, ctx) => (await data(c.planId, ctx)).followUps.filter((f) => f.controlActivityId === c.id),
+    followUps: async (c, _a, ctx) => (await data(c.planId, ctx)).followUps.filter((f) => f.controlActivityId === c.id),
   },
   FollowUp: {
-    dueDate: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.dueDate(f, ...(await deadlinesOf(f, ctx))),
-    late: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.late(f, ...(await deadlinesOf(f, ctx))),
-    overdue: async (f: FollowUpRow, _a, ctx) => ctx.services.followUps.followUpOverdue(f, ...(await deadlinesOf(f, ctx))),
-    controlActivity: async (f: FollowUpRow, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId),
-    actions: async (f: FollowUpRow, _a, ctx) => (await data(f.planId, ctx)).actions.filter((x) => x.followUpId === f.id),
+    dueDate: async (f, _a, ctx) => ctx.services.followUps.dueDate(f, ...(await deadlinesOf(f, ctx))),
+    late: async (f, _a, ctx) => ctx.services.followUps.late(f, ...(await deadlinesOf(f, ctx))),
+    overdue: async (f, _a, ctx) => ctx.services.followUps.followUpOverdue(f, ...(await deadlinesOf(f, ctx))),
+    controlActivity: async (f, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId)!,
+    actions: async (f, _a, ctx) => (await data(f.planId, ctx)).actions.filter((x) => x.followUpId === f.id),
   },
   Action: {
-    overdue: (a: ActionRow, _x, ctx) => ctx.services.followUps.overdue(a),
-    followUp: async (a: ActionRow, _x, ctx) => (a.followUpId ? ((await data(a.planId, ctx)).followUps.find((f) => f.id === a.followUpId) ?? null) : null),
+    overdue: (a, _x, ctx) => ctx.services.followUps.overdue(a),
+    followUp: async (a, _x, ctx) => (a.followUpId ? ((await data(a.planId, ctx)).followUps.find((f) => f.id === a.followUpId) ?? null) : null),
   },
 };
 

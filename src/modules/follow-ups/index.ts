@@ -34,7 +34,7 @@ export {
 export type { ActionRow, AssessmentRow, FollowUpRow, PlanFollowUpRows } from './follow-ups.repository.js';
 
 /** The moved period deadlines of these years as a calendar, in one statement (reports, exports). */
-export { calendarOf as deadlineCalendarFor } from './deadlines.service.js';
+export { calendarOf as deadlineCalendarFor, type PeriodDeadlineView } from './deadlines.service.js';
 
 /** For the plan's adoption: the IKP's follow-ups, creating only those missing; returns how many were created. */
 export const createMissingFollowUps = (tx: DbOrTx, wanted: { planId: string; controlActivityId: string; period: 'T1' | 'T2' | 'VB' }[]) =>

@@ -123,9 +123,10 @@ function tableToRows(records: TableRecord[], format: VorFileFormat, limits: Impo
       errors.push({ line: record.line, field: 'file', message: `has ${record.cells.length} fields, the header has ${names.length} (is a ; inside a field not quoted?)` });
       continue;
     }
-    const row: Record<string, string> = {};
+    // Every required column is in the header (checked above), so each of these is overwritten below.
+    const row: VorRowInput = { nr: '', mal: '', process: '', arbetssatt: '', oonskadHandelse: '' };
     names.forEach((name, i) => (row[COLUMNS[name]] = record.cells[i] ?? ''));
-    rows.push(row as unknown as VorRowInput);
+    rows.push(row);
     lines.push(record.line);
   }
   // Check the rows here too, so one report names the misshapen lines and the bad values together.

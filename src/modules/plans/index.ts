@@ -10,7 +10,17 @@ import { createPlanService } from './plans.service.js';
 export { PlanTree, riskView, type IkpRow, type MatrixCell, type RiskView } from './plan-tree.js';
 export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
 export { planRepository } from './plans.repository.js';
-export type { ControlActivityRow, ControlRow, GoalRow, PlanContentRows, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
+export type { ControlActivityRow, ControlRow, GoalRow, PlanContentRows, PlanDecisionRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
+export type {
+  DecidedControl,
+  DecidedControlActivity,
+  DecidedGoal,
+  DecidedIkpRow,
+  DecidedPlan,
+  DecidedProcess,
+  DecidedRisk,
+  DecidedWorkingMethod,
+} from './decided-plan.js';
 export { ruleViolations, type RuleViolation } from './rule-violations.js';
 export {
   guardMandatory,

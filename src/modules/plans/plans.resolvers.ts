@@ -4,10 +4,9 @@ import type { PlanWithNamnd } from './plans.repository.js';
 import { ruleViolations } from './rule-violations.js';
 import { nextPlanOf, previousPlanOf, previousTreeOf } from './plan-links.js';
 import { changesSincePreviousYear } from './year-changes.js';
-import { fresh } from '../../graphql/module.js';
+import { fresh, freshPlans } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
-import { decidedPlan, type DecidedPlan } from './decided-plan.js';
-import type { PlanDecisionRow } from './plans.repository.js';
+import { decidedPlan } from './decided-plan.js';
 
 const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.load(p.id);
 
@@ -26,43 +25,38 @@ export const plansResolvers: Resolvers = {
   },
   Mutation: {
     createPlan: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
-    deletePlan: async (_r, a, ctx) => {
-      const ok = await ctx.services.plans.delete(ctx, a.input);
-      ctx.loaders.trees.clearAll();
-      ctx.loaders.plans.clearAll();
-      return ok;
-    },
+    deletePlan: async (_r, a, ctx) => freshPlans(ctx, await ctx.services.plans.delete(ctx, a.input)),
     updatePlanSettings: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.updateSettings(ctx, a.input)),
     adoptPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.adopt(ctx, a.input)),
     reopenPlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.reopen(ctx, a.input)),
     closePlan: async (_r, a, ctx) => planAfter(ctx, await ctx.services.planLifecycle.close(ctx, a.input)),
   },
   PlanDecision: {
-    asDecided: (d: PlanDecisionRow) => decidedPlan(d),
+    asDecided: (d) => decidedPlan(d),
   },
   DecidedPlan: {
-    risks: (p: DecidedPlan, a) => p.risks.filter((r) => matchesRiskFilter(r, r.goal?.code, a)),
+    risks: (p, a) => p.risks.filter((r) => matchesRiskFilter(r, r.goal?.code, a)),
   },
   Plan: {
-    namnd: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
-    riskMatrix: (p: PlanWithNamnd) => p.matrix,
-    goals: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).goals,
-    processes: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).processes,
-    risks: async (p: PlanWithNamnd, a, ctx) => {
+    namnd: (p, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
+    riskMatrix: (p) => p.matrix,
+    goals: async (p, _a, ctx) => (await tree(p, ctx)).goals,
+    processes: async (p, _a, ctx) => (await tree(p, ctx)).processes,
+    risks: async (p, a, ctx) => {
       const t = await tree(p, ctx);
       return t.risks.filter((r) => matchesRiskFilter(r, a.goalCode ? t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))?.code : null, a));
     },
-    decisions: (p: PlanWithNamnd, _a, ctx) => ctx.loaders.decisions.load(p.id),
-    ikp: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).ikp(),
-    matrix: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).matrixCells(),
-    bandCounts: async (p: PlanWithNamnd, _a, ctx) => (await tree(p, ctx)).bandCounts(),
-    ruleViolations: async (p: PlanWithNamnd, _a, ctx) => {
+    decisions: (p, _a, ctx) => ctx.loaders.decisions.load(p.id),
+    ikp: async (p, _a, ctx) => (await tree(p, ctx)).ikp(),
+    matrix: async (p, _a, ctx) => (await tree(p, ctx)).matrixCells(),
+    bandCounts: async (p, _a, ctx) => (await tree(p, ctx)).bandCounts(),
+    ruleViolations: async (p, _a, ctx) => {
       const [t, mandatory] = await Promise.all([tree(p, ctx), ctx.loaders.mandatory.load(p.year)]);
       return ruleViolations(t, mandatory);
     },
-    previousPlan: (p: PlanWithNamnd, _a, ctx) => previousPlanOf(ctx, p),
-    nextPlan: (p: PlanWithNamnd, _a, ctx) => nextPlanOf(ctx, p),
-    changesSincePreviousYear: async (p: PlanWithNamnd, _a, ctx) => {
+    previousPlan: (p, _a, ctx) => previousPlanOf(ctx, p),
+    nextPlan: (p, _a, ctx) => nextPlanOf(ctx, p),
+    changesSincePreviousYear: async (p, _a, ctx) => {
       const [t, previous] = await Promise.all([tree(p, ctx), previousTreeOf(ctx, p)]);
       return changesSincePreviousYear(t, previous);
     },

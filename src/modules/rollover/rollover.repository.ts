@@ -9,6 +9,7 @@ export type CopiedKind = keyof typeof COPIED;
 export const rolloverRepository = {
   insertCopies(db: DbOrTx, kind: CopiedKind, values: Record<string, unknown>[]): Promise<{ id: string; originId: string | null }[]> {
     const table = COPIED[kind];
+    // One of five tables (a union drizzle cannot type values() for); the copies are built from that table's rows.
     return db.insert(table).values(values as never).returning({ id: table.id, originId: table.originId });
   },
   /** Links a row the new plan already has (a mandatory process or working method) to the one it continues. */

@@ -63,8 +63,8 @@ export const inputs = {
   delete: z.object(ref),
 };
 
-interface NodeSpec {
-  table: NodeTable;
+interface NodeSpec<T extends NodeTable = NodeTable> {
+  table: T;
   entityType: string;
   /** Fields recorded in the audit diff. */
   fields: readonly string[];
@@ -78,17 +78,19 @@ const SPECS = {
   controlActivity: { table: VOR_TABLES.controlActivities, entityType: 'ControlActivity', fields: ['description', 'responsible', 'periods', 'frequency', 'controlId', 'sortOrder'] },
 } satisfies Record<string, NodeSpec>;
 
+/** The row a spec's table holds (a ProcessRow for SPECS.process, …). */
 type Row = { id: string; planId: string; version: number } & Record<string, unknown>;
+type RowOf<S extends NodeSpec> = S['table']['$inferSelect'] & Row;
 
-async function loadRow(tx: Tx, spec: NodeSpec, id: string): Promise<Row> {
-  const row = await vorRepository.node<Row>(tx, spec.table, id);
+async function loadRow<S extends NodeSpec>(tx: Tx, spec: S, id: string): Promise<RowOf<S>> {
+  const row = await vorRepository.node<RowOf<S>>(tx, spec.table, id);
   if (!row) throw new NotFoundError(spec.entityType, id);
   return row;
 }
 
 /** A parent named in an input must exist and belong to the same plan (moves never cross plans). */
-async function parentIn(tx: Tx, spec: NodeSpec, id: string, plan: PlanWithNamnd, field: string): Promise<Row> {
-  const row = await vorRepository.node<Row>(tx, spec.table, id);
+async function parentIn<S extends NodeSpec>(tx: Tx, spec: S, id: string, plan: PlanWithNamnd, field: string): Promise<RowOf<S>> {
+  const row = await vorRepository.node<RowOf<S>>(tx, spec.table, id);
   if (!row) throw new ValidationError(`${field}: no ${spec.entityType} ${id}`, [{ path: `input.${field}`, message: `no ${spec.entityType} with this id` }]);
   if (row.planId !== plan.id) {
     throw new ValidationError(`${field} must be in the same plan`, [{ path: `input.${field}`, message: `the ${spec.entityType} belongs to another plan` }]);
@@ -117,8 +119,9 @@ function duplicateNumber(err: unknown, nr: number | undefined): never {
 }
 
 /** The versioned update and its audit event (only the fields that changed), inside the caller's transaction. */
-async function updateNode(tx: Tx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: Row, patch: Record<string, unknown>, v = before.version): Promise<Row> {
-  const after = (await updateVersioned(tx, spec.table, spec.entityType, before.id, v, patch as never)) as Row;
+async function updateNode<R extends Row>(tx: Tx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>, v = before.version): Promise<R> {
+  // The same table's row as `before` (drizzle types a row of a table not known here only by its columns' names).
+  const after = (await updateVersioned(tx, spec.table, spec.entityType, before.id, v, patch)) as R;
   await recordAudit(tx, ctx, {
     action: `${lcFirst(spec.entityType)}.update`,
     entityType: spec.entityType,
@@ -155,10 +158,10 @@ export type VorNodeKind = keyof typeof SPECS;
  * REPLACE import): the same statements and audit events as the mutations below, without a second copy of them.
  */
 export const vorWrites = {
-  update: <R extends { id: string; planId: string; version: number }>(tx: Tx, ctx: RequestContext, kind: VorNodeKind, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>) =>
-    updateNode(tx, ctx, SPECS[kind], plan, before as unknown as Row, patch) as unknown as Promise<R>,
+  update: <R extends Row>(tx: Tx, ctx: RequestContext, kind: VorNodeKind, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>) =>
+    updateNode(tx, ctx, SPECS[kind], plan, before, patch),
   remove: (tx: Tx, ctx: RequestContext, kind: VorNodeKind, plan: PlanWithNamnd, before: { id: string; planId: string; version: number }) =>
-    removeNode(tx, ctx, SPECS[kind], plan, before as Row),
+    removeNode(tx, ctx, SPECS[kind], plan, before),
 };
 
 export function createVorService(db: Db) {
@@ -185,12 +188,12 @@ export function createVorService(db: Db) {
     });
   }
 
-  async function update(
+  async function update<S extends NodeSpec>(
     ctx: RequestContext,
-    spec: NodeSpec,
+    spec: S,
     input: { id: string; version: number } & Record<string, unknown>,
-    prepare?: (tx: Tx, plan: PlanWithNamnd, before: Row, patch: Record<string, unknown>) => Promise<void>,
-  ): Promise<Row> {
+    prepare?: (tx: Tx, plan: PlanWithNamnd, before: RowOf<S>, patch: Record<string, unknown>) => Promise<void>,
+  ): Promise<RowOf<S>> {
     return db.transaction(async (tx) => {
       const before = await loadRow(tx, spec, input.id);
       const plan = await editablePlan(tx, ctx, before.planId);
@@ -234,7 +237,7 @@ export function createVorService(db: Db) {
         const renamed = patch.name !== undefined && patch.name !== before.name;
         if (renamed || (patch.goalId !== undefined && patch.goalId !== before.goalId)) guardMandatory(ctx.actor, linked(before, 'mandatoryProcessId'), 'Process', 'rename or move');
         if (patch.goalId) await goalOfYear(tx, patch.goalId as string, plan);
-        if (renamed) patch.mandatoryProcessId = await processLink(tx, plan, patch.name as string, before as never);
+        if (renamed) patch.mandatoryProcessId = await processLink(tx, plan, patch.name as string, before);
       });
     },
     deleteProcess: (ctx: RequestContext, raw: unknown) => remove(ctx, SPECS.process, raw, (before) => guardMandatory(ctx.actor, linked(before, 'mandatoryProcessId'), 'Process', 'delete')),
@@ -243,7 +246,7 @@ export function createVorService(db: Db) {
       const input = parseInput(inputs.createWorkingMethod, raw);
       return create(ctx, SPECS.workingMethod, async (tx) => (await loadRow(tx, SPECS.process, input.processId)).planId, async (tx, plan) => {
         const process = await loadRow(tx, SPECS.process, input.processId);
-        return vorRepository.insertWorkingMethod(tx, { ...input, planId: plan.id, mandatoryWorkingMethodId: await workingMethodLink(tx, plan, process as never, input.name, null) });
+        return vorRepository.insertWorkingMethod(tx, { ...input, planId: plan.id, mandatoryWorkingMethodId: await workingMethodLink(tx, plan, process, input.name, null) });
       });
     },
     updateWorkingMethod(ctx: RequestContext, raw: unknown) {
@@ -254,8 +257,8 @@ export function createVorService(db: Db) {
         if (renamed || moved) guardMandatory(ctx.actor, linked(before, 'mandatoryWorkingMethodId'), 'WorkingMethod', 'rename or move');
         const target = patch.processId ? await parentIn(tx, SPECS.process, patch.processId as string, plan, 'processId') : null;
         if (renamed || moved) {
-          const process = target ?? (await loadRow(tx, SPECS.process, before.processId as string));
-          patch.mandatoryWorkingMethodId = await workingMethodLink(tx, plan, process as never, (patch.name ?? before.name) as string, before as never);
+          const process = target ?? (await loadRow(tx, SPECS.process, before.processId));
+          patch.mandatoryWorkingMethodId = await workingMethodLink(tx, plan, process, (patch.name ?? before.name) as string, before);
         }
       });
     },
@@ -281,7 +284,7 @@ export function createVorService(db: Db) {
       return update(ctx, SPECS.risk, input, async (tx, plan, before, patch) => {
         if (patch.workingMethodId) await parentIn(tx, SPECS.workingMethod, patch.workingMethodId as string, plan, 'workingMethodId');
         const touchesIkp = ['likelihood', 'consequence', 'ikpOverride', 'ikpMotivation'].some((k) => k in patch);
-        if (touchesIkp) checkOverride({ ...(before as Record<string, unknown>), ...patch } as never);
+        if (touchesIkp) checkOverride({ ...before, ...patch });
         if (patch.nr !== undefined && patch.nr !== before.nr) {
           if (await vorRepository.riskNrTaken(tx, plan.id, patch.nr as number)) duplicateNumber({ code: '23505' }, patch.nr as number);
         }

@@ -65,6 +65,7 @@ export function createDestinationCheck(policy: DestinationPolicy) {
       if (err) return callback(err, '', 0);
       const list = addresses as dns.LookupAddress[];
       if (!list.length || !list.every((a) => addressAllowed(a.address))) return callback(new DestinationRefusedError() as NodeJS.ErrnoException, '', 0);
+      // LookupFunction types only the single-address callback; with options.all the caller expects the list.
       if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
       callback(null, list[0].address, list[0].family);
     });

@@ -6,6 +6,9 @@ import { webhooksTypeDefs } from './webhooks.schema.js';
 import { createWebhookService } from './webhooks.service.js';
 import { noWebhooks, webhookDeps } from './webhook-deps.js';
 
+export type { DeliveryRow } from './webhooks.repository.js';
+export type { PublicWebhook } from './webhooks.service.js';
+
 export const webhooksModule = defineModule({
   name: 'webhooks',
   typeDefs: webhooksTypeDefs,

@@ -2,13 +2,12 @@
 // single plan's answers use (PlanTree for bands and IKP, ruleViolations, summarize and the deadline rules), so a
 // city figure can never disagree with the plan it counts.
 import type { NamndRow } from '../namnder/index.js';
-import { DEFAULT_CALENDAR, summarize, type DeadlineCalendar, type FollowUpSummary, type Period, type PlanFollowUpRows } from '../follow-ups/index.js';
+import { DEFAULT_CALENDAR, PERIODS, summarize, type DeadlineCalendar, type FollowUpSummary, type Period, type PlanFollowUpRows } from '../follow-ups/index.js';
 import { normalizeName, matchesName, PlanTree, ruleViolations, type PlanWithNamnd, type ProcessRow, type RiskView, type RuleViolation, type WorkingMethodRow } from '../plans/index.js';
 import { bandOrder, type Band } from '../risks/index.js';
 import type { CityRows } from './city.repository.js';
 import { groupBy as group } from '../../lib/collections.js';
 
-export const PERIODS: Period[] = ['T1', 'T2', 'VB'];
 export const ASSESSMENT_LEVELS = ['TILLRACKLIG', 'I_HUVUDSAK_TILLRACKLIG', 'INTE_TILLRACKLIG'] as const;
 export type AssessmentLevel = (typeof ASSESSMENT_LEVELS)[number];
 const PLAN_STATUSES = ['DRAFT', 'ADOPTED', 'CLOSED'] as const;

@@ -4,11 +4,9 @@ import { requireAdmin } from '../../auth/authorize.js';
 import { AppError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
 import { parseInput, year } from '../../lib/validate.js';
-import { deadlineCalendar, periodDeadlineDate, type DeadlineCalendar, type Period } from './deadlines.js';
+import { deadlineCalendar, PERIODS, periodDeadlineDate, type DeadlineCalendar, type Period } from './deadlines.js';
 import { inputs } from './follow-ups.inputs.js';
 import { followUpRepository, type PeriodDeadlineRow } from './follow-ups.repository.js';
-
-const PERIODS: Period[] = ['T1', 'T2', 'VB'];
 
 /** A period's deadline in one year, as GraphQL shows it: the moved one, or the default. */
 export interface PeriodDeadlineView {

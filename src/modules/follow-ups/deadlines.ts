@@ -4,7 +4,9 @@
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Clock } from '../../lib/clock.js';
 
-export type Period = 'T1' | 'T2' | 'VB';
+/** Tertialrapport 1, 2 and verksamhetsberättelse, in their order in the year. */
+export const PERIODS = ['T1', 'T2', 'VB'] as const;
+export type Period = (typeof PERIODS)[number];
 
 export const TIME_ZONE = 'Europe/Stockholm';
 
@@ -56,22 +58,6 @@ export function defaultDeadlineDate(year: number, period: Period): string {
 /** A period's deadline as a Stockholm date, YYYY-MM-DD: the year's moved one, else the default. */
 export function periodDeadlineDate(year: number, period: Period, calendar: DeadlineCalendar = DEFAULT_CALENDAR): string {
   return calendar.get(year)?.[period] ?? defaultDeadlineDate(year, period);
-}
-
-/** The first instant of a Stockholm date: its UTC offset is +01:00 or +02:00, whichever gives that date at midnight. */
-function stockholmMidnight(day: string): Date {
-  for (const offset of ['+01:00', '+02:00']) {
-    const at = new Date(`${day}T00:00:00${offset}`);
-    if (stockholmDate(at) === day && stockholmDate(new Date(at.getTime() - 1)) !== day) return at;
-  }
-  throw new Error(`No Stockholm midnight for ${day}`);
-}
-
-const nextDay = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
-/** The last instant of a period's deadline day in Stockholm (summer or winter time, whichever applies that day). */
-export function periodDeadline(year: number, period: Period, calendar: DeadlineCalendar = DEFAULT_CALENDAR): Date {
-  return new Date(stockholmMidnight(nextDay(periodDeadlineDate(year, period, calendar))).getTime() - 1);
 }
 
 /** Reported after the deadline day (by the Stockholm date of the report). */

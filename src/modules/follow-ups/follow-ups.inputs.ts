@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalText, text, uuid, version, year } from '../../lib/validate.js';
+import { PERIODS } from './deadlines.js';
 
 export const date = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'a real date');
 export const ref = { id: uuid(), version: version() };
@@ -35,7 +36,7 @@ export const inputs = {
   }),
   actionTransition: z.object({ ...ref, reason: optionalText(2000) }),
   cancelAction: z.object({ ...ref, reason: reason() }),
-  setPeriodDeadline: z.object({ year: year(), period: z.enum(['T1', 'T2', 'VB']), deadline: date(), reason: reason() }),
+  setPeriodDeadline: z.object({ year: year(), period: z.enum(PERIODS), deadline: date(), reason: reason() }),
   setAssessment: z.object({
     planId: uuid(),
     version: z.number().int().min(1).nullish(),

@@ -21,6 +21,7 @@ export {
   OPEN_ACTION_STATUSES,
   pastDeadline,
   PERIOD_ENDS,
+  PERIODS,
   periodDeadlineDate,
   periodDeadlineSql,
   reportedLate,

@@ -8,6 +8,6 @@ export {
   PLAN_STATUS_LABELS as PLAN_STATUS,
 } from '../labels.js';
 
-export const PERIODS = ['T1', 'T2', 'VB'] as const;
+export { PERIODS } from '../follow-ups/index.js';
 
 export const label = (labels: Record<string, string>, key: string | null | undefined) => (key ? (labels[key] ?? key) : '');

@@ -29,3 +29,20 @@ t.test('an unlinked mandatory process is linked, not copied twice', async (t) =>
   t.equal(new Set(names).size, names.length, 'no working method twice');
   t.ok(matching[0].workingMethods.filter((w: { mandatory: boolean }) => w.mandatory).length >= 5, 'the mandatory working methods are linked');
 });
+
+t.test('an import naming the mandatory process by its alias lands in the unlinked twin, not a second process', async (t) => {
+  const TREE26 = `{ plan(namndCode: "SN", year: 2026) { processes { id name mandatory workingMethods { id name } } } }`;
+  const before = (await gqlOk(app, TREE26)).plan.processes.filter((p: { name: string }) => normalizeName(p.name).startsWith('systematiskt informationssäkerhetsarbete'));
+  t.equal(before.length, 1, 'the unlinked twin alone');
+  const wm = before[0].workingMethods[0];
+  const r = await gqlOk(app, `mutation($i: ImportVorInput!) { importVor(input: $i) { created { processes workingMethods risks } } }`, {
+    i: {
+      namndCode: 'SN',
+      year: 2026,
+      rows: [{ nr: '901', mal: '3.5 Hög beredskap', process: 'Systematiskt informationssäkerhetsarbete (SIS)', arbetssatt: wm.name, oonskadHandelse: 'Importerad under alias', sannolikhet: '2', konsekvens: '2', rv: '4', ikp: 'Nej' }],
+    },
+  });
+  t.same(r.importVor.created, { processes: 0, workingMethods: 0, risks: 1 }, 'into the existing process and working method');
+  const after = (await gqlOk(app, TREE26)).plan.processes.filter((p: { name: string }) => normalizeName(p.name).startsWith('systematiskt informationssäkerhetsarbete'));
+  t.equal(after.length, 1, 'still one');
+});

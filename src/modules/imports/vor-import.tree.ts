@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client.js';
 import { recordAudit, type RequestContext } from '../../audit/audit-log.js';
 import type { goalRepository } from '../goals/index.js';
-import { matchesName, normalizeName, type PlanWithNamnd, type planRepository, type ProcessRow, type WorkingMethodRow } from '../plans/index.js';
+import { holderOf, mandatoryProcessNamed, mandatoryWorkingMethodNamed, normalizeName, type PlanWithNamnd, type planRepository, type ProcessRow, type WorkingMethodRow } from '../plans/index.js';
 import { overrideFor } from '../risks/index.js';
 import { vorRepository } from '../vor/index.js';
 import type { ImportChangeLog } from './import-diff.js';
@@ -52,8 +52,10 @@ export class ImportTree {
   async place(r: VorRow): Promise<WorkingMethodRow> {
     const { tx, plan } = this;
     const goal = this.goals.get(r.goalCode)!;
-    const mp = this.mandatory.find((m) => matchesName(r.process, m));
-    const existingMandatory = mp && this.content.processes.find((p) => p.mandatoryProcessId === mp.id);
+    // The plan's holder of the mandatory entry (linked, or named like it), also one this import just made: an alias
+    // further down the file lands in the same process, never a second one.
+    const mp = mandatoryProcessNamed(r.process, this.mandatory);
+    const existingMandatory = mp && holderOf([...this.processByKey.values()], mp, (p) => p.mandatoryProcessId);
     let process = existingMandatory ?? this.processByKey.get(processKey(goal.id, r.process));
     if (!process) {
       process = await vorRepository.insertProcess(tx, { planId: plan.id, goalId: goal.id, name: r.process, mandatoryProcessId: mp?.id ?? null, sortOrder: this.processByKey.size });
@@ -63,10 +65,10 @@ export class ImportTree {
       this.log.note('created', 'processes', process.id);
     }
     if (this.log.has('created', 'processes', process.id)) this.log.note('created', 'processes', process.id, r.nr);
-    const mwm = mp?.workingMethods.find((w) => matchesName(r.workingMethod, w));
     const processId = process.id;
-    let wm =
-      (mwm && this.content.workingMethods.find((w) => w.processId === processId && w.mandatoryWorkingMethodId === mwm.id)) || this.wmByKey.get(wmKey(processId, r.workingMethod));
+    const mwm = mandatoryWorkingMethodNamed(r.workingMethod, mp);
+    const siblings = [...this.wmByKey.values()].filter((w) => w.processId === processId);
+    let wm = (mwm && holderOf(siblings, mwm, (w) => w.mandatoryWorkingMethodId)) || this.wmByKey.get(wmKey(processId, r.workingMethod));
     if (!wm) {
       wm = await vorRepository.insertWorkingMethod(tx, { planId: plan.id, processId, name: r.workingMethod, mandatoryWorkingMethodId: mwm?.id ?? null, sortOrder: this.wmByKey.size });
       this.wmByKey.set(wmKey(processId, r.workingMethod), wm);

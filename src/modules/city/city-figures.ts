@@ -3,7 +3,7 @@
 // city figure can never disagree with the plan it counts.
 import type { NamndRow } from '../namnder/index.js';
 import { DEFAULT_CALENDAR, PERIODS, summarize, type DeadlineCalendar, type FollowUpSummary, type Period, type PlanFollowUpRows } from '../follow-ups/index.js';
-import { normalizeName, matchesName, PlanTree, ruleViolations, type PlanWithNamnd, type ProcessRow, type RiskView, type RuleViolation, type WorkingMethodRow } from '../plans/index.js';
+import { changesSincePreviousYear, holderOf, normalizeName, PlanTree, ruleViolations, type PlanWithNamnd, type ProcessRow, type RiskView, type RuleViolation, type WorkingMethodRow } from '../plans/index.js';
 import { bandOrder, type Band } from '../risks/index.js';
 import type { CityRows } from './city.repository.js';
 import { groupBy as group } from '../../lib/collections.js';
@@ -212,12 +212,12 @@ function mandatoryFigures(rows: CityRows, trees: { namnd: NamndRow; tree: PlanTr
     const found = trees.map(({ namnd, tree }) => ({
       namnd,
       tree,
-      process: tree?.processes.find((p) => p.mandatoryProcessId === mp.id || matchesName(p.name, mp)) ?? null,
+      process: (tree && holderOf(tree.processes, mp, (p) => p.mandatoryProcessId)) ?? null,
     }));
     const risks: MandatoryRisk[] = [];
     const workingMethods = mp.workingMethods.map((mwm) => {
       const per = found.map(({ namnd, tree, process }) => {
-        const wm = process && tree ? ((tree.workingMethodsByProcess.get(process.id) ?? []).find((w) => w.mandatoryWorkingMethodId === mwm.id || matchesName(w.name, mwm)) ?? null) : null;
+        const wm = process && tree ? (holderOf(tree.workingMethodsByProcess.get(process.id) ?? [], mwm, (w) => w.mandatoryWorkingMethodId) ?? null) : null;
         return { namnd, risks: wm && tree ? (tree.risksByWorkingMethod.get(wm.id) ?? []) : [] };
       });
       const all = per.flatMap((p) => p.risks);
@@ -306,16 +306,13 @@ export interface CityComparison {
   namnder: NamndComparison[];
 }
 
-/** Risks linked to last year's by origin_id whose band changed, each band derived in its own plan's matrix. */
+/** Risks whose band changed since the plan they were carried from: the plan's own changesSincePreviousYear. */
 function movedRisks(tree: PlanTree, previous: PlanTree): MovedRisk[] {
-  const out: MovedRisk[] = [];
-  for (const r of tree.risks) {
-    const before = r.originId ? previous.risksById.get(r.originId) : undefined;
-    if (!before?.band || !r.band || before.band.key === r.band.key) continue;
-    const up = (bandOrder(tree.plan.matrix, r.band) ?? 0) > (bandOrder(previous.plan.matrix, before.band) ?? 0);
-    out.push({ nr: r.nr, title: r.title, previousNr: before.nr, previousBand: before.band, band: r.band, direction: up ? 'UP' : 'DOWN' });
-  }
-  return out;
+  return (changesSincePreviousYear(tree, previous)?.revalued ?? []).flatMap(({ risk, origin, before, after, changed }) => {
+    if (!changed.includes('band') || !before.band || !after.band) return [];
+    const up = (bandOrder(tree.plan.matrix, after.band) ?? 0) > (bandOrder(previous.plan.matrix, before.band) ?? 0);
+    return [{ nr: risk.nr, title: risk.title, previousNr: origin.nr, previousBand: before.band, band: after.band, direction: up ? ('UP' as const) : ('DOWN' as const) }];
+  });
 }
 
 export interface CityOverview {

@@ -1,25 +1,15 @@
 // P, the peer: PostGraphile v4 on the benchmark database, as a PostGraphile user would serve it.
 //   DATABASE_URL=… PORT=… node bench/postgraphile/server.js
-// Computed columns (rv, inIkp, bandKey) are SQL functions, PostGraphile's way of deriving fields, so that it answers
-// with the same data as the service; bandKey and year are @filterable so the city-wide list can be a condition.
+// Computed columns (rv, inIkp, bandKey, year): SQL functions in bench/peer-functions.sql, shared with the v5 peer.
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const pg = require('pg');
 const { postgraphile } = require('postgraphile');
 
 const url = process.env.DATABASE_URL;
-const SETUP = `
-create or replace function risks_rv(r risks) returns int language sql stable as $$ select r.likelihood * r.consequence $$;
-create or replace function risks_band_key(r risks) returns text language sql stable as $$
-  select p.matrix -> 'cells' -> (r.likelihood - 1) ->> (r.consequence - 1) from plans p where p.id = r.plan_id $$;
-create or replace function risks_in_ikp(r risks) returns boolean language sql stable as $$
-  select case when r.likelihood is null or r.consequence is null then false when r.ikp_override = 'INCLUDE' then true
-    when r.ikp_override = 'EXCLUDE' then false else r.likelihood * r.consequence >= p.ikp_threshold end
-  from plans p where p.id = r.plan_id $$;
-create or replace function risks_year(r risks) returns int language sql stable as $$ select p.year from plans p where p.id = r.plan_id $$;
-comment on function risks_band_key(risks) is E'@filterable';
-comment on function risks_year(risks) is E'@filterable';
-`;
+const SETUP = fs.readFileSync(path.join(__dirname, '..', 'peer-functions.sql'), 'utf8');
 
 (async () => {
   const c = new pg.Client({ connectionString: url });

@@ -1,8 +1,8 @@
 /**
- * The benchmark (not a test): the service (S) against the raw-SQL limit (L) and PostGraphile v4 (P), in one run,
- * on one database and dataset. Usage and what is measured: README, "Benchmarks".
+ * The benchmark (not a test): the service (S) against the raw-SQL limit (L) and PostGraphile v4 (P) and v5 (P5), in
+ * one run, on one database and dataset. Usage and what is measured: README, "Benchmarks".
  *
- *   npm run bench -- [--embedded] [--duration 10] [--connections 10] [--seed 1] [--only W1,W3] [--cpu-prof] [--regenerate]
+ *   npm run bench -- [--embedded] [--duration 10] [--connections 10] [--seed 1] [--only W1,W3,W5] [--cpu-prof] [--regenerate]
  */
 import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,7 +40,7 @@ const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections ?? (EMB ? 2 : 10));
 const size: DatasetSize = { seed: Number(args.seed), ...(EMB ? EMBEDDED : FULL) };
 const FIRST_YEAR = size.lastYear - size.years + 1;
-const only = new Set((args.only ?? 'W1,W2,W3,W4').split(',').map((s) => s.trim().toUpperCase()));
+const only = new Set((args.only ?? 'W1,W2,W3,W4,W5').split(',').map((s) => s.trim().toUpperCase()));
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ik_bench';
 const DATA_DIR = path.join(ROOT, 'bench', '.data', `embedded-seed${size.seed}`);
 const SECRET = process.env.JWT_SECRET ?? 'bench-secret-that-is-long-enough-for-hs256-signing';
@@ -116,7 +116,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(name: 'S' | 'L' | 'P', dbUrl: string, extraEnv: Record<string, string> = {}, cpuProfDir?: string): Promise<Server> {
+async function startServer(name: Kind, dbUrl: string, extraEnv: Record<string, string> = {}, cpuProfDir?: string): Promise<Server> {
   const port = await freePort();
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), HOST: '127.0.0.1', ...extraEnv };
   let argv: string[];
@@ -129,8 +129,8 @@ async function startServer(name: 'S' | 'L' | 'P', dbUrl: string, extraEnv: Recor
     argv = ['--import', 'tsx', 'bench/limit-server.ts'];
     env.DATABASE_URL = dbUrl;
   } else {
-    argv = ['bench/postgraphile/server.js'];
-    env.DATABASE_URL = dbUrl;
+    argv = [name === 'P' ? 'bench/postgraphile/server.js' : 'bench/postgraphile-v5/server.js'];
+    Object.assign(env, { DATABASE_URL: dbUrl, GRAPHILE_ENV: 'production' });
   }
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -139,7 +139,7 @@ async function startServer(name: 'S' | 'L' | 'P', dbUrl: string, extraEnv: Recor
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) break;
-    const status = await fetch(`${base}${name === 'S' ? '/health/ready' : name === 'L' ? '/w2?year=0&band=X' : '/graphql'}`, name === 'P' ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' } : {})
+    const status = await fetch(`${base}${name === 'S' ? '/health/ready' : name === 'L' ? '/w2?year=0&band=X' : '/graphql'}`, name === 'P' || name === 'P5' ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' } : {})
       .then((r) => r.status)
       .catch(() => 0);
     if (status === 200) return { name, child, pid: child.pid!, base, output };
@@ -201,13 +201,22 @@ const W2_S = `query($y: Int!, $b: String!, $a: String) { risks(filter: { year: $
   nodes { id nr title likelihood consequence rv band { key } plan { year namnd { code } } } pageInfo { hasNextPage endCursor } } }`;
 const W2_P = `query($y: Int!, $b: String!, $a: Cursor) { allRisks(condition: { year: $y, bandKey: $b }, orderBy: PRIMARY_KEY_ASC, first: 100, after: $a) {
   nodes { id nr title likelihood consequence rv bandKey planByPlanId { year namnderByNamndId { code } } } pageInfo { hasNextPage endCursor } } }`;
+// v5's default inflection is v4's but for the primary key: `id` is the global Node id there, the uuid column is
+// `rowId` (see `node bench/postgraphile-v5/server.js --print-schema`). Same fields, same order, same data otherwise.
+const W1_P5 = W1_P.replace(/\bid\b/g, 'rowId');
+const W2_P5 = W2_P.replace(/\bid\b/g, 'rowId');
 const W3_S = `mutation($i: UpdateRiskInput!) { updateRisk(input: $i) { id version likelihood } }`;
+const QUERIES: Record<'W1' | 'W2', Partial<Record<Kind, string>>> = { W1: { S: W1_S, P: W1_P, P5: W1_P5 }, W2: { S: W2_S, P: W2_P, P5: W2_P5 } };
 
 const json = (token: string | null) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
 const gqlBody = (query: string, variables: unknown) => JSON.stringify({ query, variables });
+/** A GraphQL read as each server is asked it: the service with a viewer's token, the peers without (no auth). */
+const readBody = (w: 'W1' | 'W2', kind: Kind, variables: unknown) => ({ headers: json(kind === 'S' ? TOKENS.viewer : null), body: gqlBody(QUERIES[w][kind]!, variables) });
 const randomPlan = () => ({ c: namndCode(1 + rand(size.namnder)), y: FIRST_YEAR + rand(size.years) });
+// W5's nämnder: the reads' plan trees and the writes' draft risks are theirs (the city-wide list covers them too).
+const W5_NAMNDER = Array.from({ length: Math.min(10, size.namnder) }, (_, i) => namndCode(1 + i));
 
-type Kind = 'S' | 'L' | 'P';
+type Kind = 'S' | 'L' | 'P' | 'P5';
 interface Target {
   id: string;
   v: number;
@@ -223,10 +232,82 @@ interface W3State {
   failures: string[];
 }
 
+/** One request shape: sets up the next request on a connection (state in ctx) and reads its response. */
+interface Shape {
+  setup: (req: any, ctx: any) => any;
+  onResponse: (status: number, body: string, ctx: any) => void;
+}
+type Check = (status: number, body: string) => boolean;
+
+function w1Shape(kind: Kind, check: Check, plan = randomPlan): Shape {
+  return {
+    setup: (req) => {
+      const { c, y } = plan();
+      if (kind === 'L') return { ...req, method: 'GET', path: `/w1?code=${c}&year=${y}`, headers: {}, body: undefined };
+      return { ...req, method: 'POST', path: '/graphql', ...readBody('W1', kind, { c, y }) };
+    },
+    onResponse: (status, body) => check(status, body),
+  };
+}
+
+// Each connection walks the pages of one year's critical risks, then starts on another year.
+function w2Shape(kind: Kind, check: Check): Shape {
+  return {
+    setup: (req, ctx) => {
+      if (ctx.year === undefined) Object.assign(ctx, { year: FIRST_YEAR + rand(size.years), after: null });
+      if (kind === 'L') return { ...req, method: 'GET', path: `/w2?year=${ctx.year}&band=KRITISK${ctx.after ? `&after=${ctx.after}` : ''}`, headers: {}, body: undefined };
+      return { ...req, method: 'POST', path: '/graphql', ...readBody('W2', kind, { y: ctx.year, b: 'KRITISK', a: ctx.after }) };
+    },
+    onResponse: (status, body, ctx) => {
+      const ok = check(status, body);
+      const next = ok && /"hasNextPage"\s*:\s*true/.test(body);
+      ctx.after = next ? /"endCursor"\s*:\s*"([^"]*)"/.exec(body)![1] : null;
+      if (!next) ctx.year = FIRST_YEAR + rand(size.years);
+    },
+  };
+}
+
+// W3: every connection owns a slice of draft risks and cycles through them, so it always sends the version it
+// last saw and every request is a valid, successful change (likelihood moves 1→2→…→5→1).
+function w3Shape(kind: Kind, check: Check, w3: W3State): Shape {
+  return {
+    setup: (req, ctx) => {
+      if (!ctx.slice) Object.assign(ctx, { slice: w3.slices[w3.next++ % w3.slices.length], k: 0 });
+      const t: Target = ctx.slice[ctx.k++ % ctx.slice.length];
+      ctx.t = t;
+      ctx.l = (t.l % 5) + 1;
+      w3.inFlight.add(t);
+      const input = { id: t.id, version: t.v, likelihood: ctx.l };
+      if (kind === 'L') return { ...req, method: 'POST', path: '/w3', headers: json(null), body: JSON.stringify(input) };
+      return { ...req, method: 'POST', path: '/graphql', headers: json(TOKENS.editor), body: gqlBody(W3_S, { i: input }) };
+    },
+    onResponse: (status, body, ctx) => {
+      const t: Target = ctx.t;
+      w3.inFlight.delete(t);
+      if (check(status, body)) {
+        w3.ok++;
+        t.v = Number(/"version"\s*:\s*(\d+)/.exec(body)![1]);
+        t.l = ctx.l;
+      } else {
+        w3.failed++;
+        if (w3.failures.length < 3) w3.failures.push(body.slice(0, 300));
+      }
+    },
+  };
+}
+
+/** W5's mix, per connection in a fixed cycle of 20: 2 writes (10 %), 9 plan trees and 9 city-wide pages (45 % each). */
+const W5_CYCLE = Array.from({ length: 20 }, (_, i) => (i % 10 === 0 ? 'W3' : i % 2 ? 'W1' : 'W2') as 'W1' | 'W2' | 'W3');
+interface W5Mix {
+  W1: number;
+  W2: number;
+  W3: number;
+}
+
 /** One autocannon request definition per workload and server. */
-function requestFor(w: string, kind: Kind, s: Server, w3?: W3State): any {
+function requestFor(w: string, kind: Kind, w3?: W3State, mix?: W5Mix) {
   const bad = { count: 0, sample: '' };
-  const check = (status: number, body: string) => {
+  const check: Check = (status, body) => {
     if (status !== 200 || body.includes('"errors"')) {
       bad.count++;
       bad.sample ||= `${status} ${body.slice(0, 300)}`;
@@ -234,74 +315,26 @@ function requestFor(w: string, kind: Kind, s: Server, w3?: W3State): any {
     }
     return true;
   };
-  if (w === 'W1') {
-    return {
-      bad,
-      req: {
-        method: kind === 'L' ? 'GET' : 'POST',
-        path: kind === 'L' ? '/w1' : '/graphql',
-        setupRequest: (req: any) => {
-          const { c, y } = randomPlan();
-          if (kind === 'L') return { ...req, path: `/w1?code=${c}&year=${y}` };
-          return { ...req, headers: json(kind === 'S' ? TOKENS.viewer : null), body: gqlBody(kind === 'S' ? W1_S : W1_P, { c, y }) };
-        },
-        onResponse: (status: number, body: string) => check(status, body),
+  let shape: Shape;
+  if (w === 'W1') shape = w1Shape(kind, check);
+  else if (w === 'W2') shape = w2Shape(kind, check);
+  else if (w === 'W3') shape = w3Shape(kind, check, w3!);
+  else {
+    // W5: each connection keeps its own W2 page walk and W3 slice (separate ctx objects), and starts its cycle at a
+    // random point so that the connections' writes do not come in step.
+    const shapes = { W1: w1Shape(kind, check, () => ({ c: W5_NAMNDER[rand(W5_NAMNDER.length)], y: FIRST_YEAR + rand(size.years) })), W2: w2Shape(kind, check), W3: w3Shape(kind, check, w3!) };
+    shape = {
+      setup: (req, ctx) => {
+        if (ctx.n === undefined) Object.assign(ctx, { n: rand(W5_CYCLE.length), W1: {}, W2: {}, W3: {} });
+        const next = W5_CYCLE[ctx.n++ % W5_CYCLE.length];
+        ctx.current = next;
+        mix![next]++;
+        return shapes[next].setup(req, ctx[next]);
       },
+      onResponse: (status, body, ctx) => shapes[ctx.current as 'W1' | 'W2' | 'W3'].onResponse(status, body, ctx[ctx.current]),
     };
   }
-  if (w === 'W2') {
-    return {
-      bad,
-      req: {
-        method: kind === 'L' ? 'GET' : 'POST',
-        path: kind === 'L' ? '/w2' : '/graphql',
-        // Each connection walks the pages of one year's critical risks, then starts on another year.
-        setupRequest: (req: any, ctx: any) => {
-          if (ctx.year === undefined) Object.assign(ctx, { year: FIRST_YEAR + rand(size.years), after: null });
-          if (kind === 'L') return { ...req, path: `/w2?year=${ctx.year}&band=KRITISK${ctx.after ? `&after=${ctx.after}` : ''}` };
-          const vars = { y: ctx.year, b: 'KRITISK', a: ctx.after };
-          return { ...req, headers: json(kind === 'S' ? TOKENS.viewer : null), body: gqlBody(kind === 'S' ? W2_S : W2_P, vars) };
-        },
-        onResponse: (status: number, body: string, ctx: any) => {
-          const ok = check(status, body);
-          const next = ok && /"hasNextPage"\s*:\s*true/.test(body);
-          ctx.after = next ? /"endCursor"\s*:\s*"([^"]*)"/.exec(body)![1] : null;
-          if (!next) ctx.year = FIRST_YEAR + rand(size.years);
-        },
-      },
-    };
-  }
-  // W3: every connection owns a slice of draft risks and cycles through them, so it always sends the version it
-  // last saw and every request is a valid, successful change (likelihood moves 1→2→…→5→1).
-  return {
-    bad,
-    req: {
-      method: 'POST',
-      path: kind === 'L' ? '/w3' : '/graphql',
-      setupRequest: (req: any, ctx: any) => {
-        if (!ctx.slice) Object.assign(ctx, { slice: w3!.slices[w3!.next++ % w3!.slices.length], k: 0 });
-        const t: Target = ctx.slice[ctx.k++ % ctx.slice.length];
-        ctx.t = t;
-        ctx.l = (t.l % 5) + 1;
-        w3!.inFlight.add(t);
-        const input = { id: t.id, version: t.v, likelihood: ctx.l };
-        if (kind === 'L') return { ...req, headers: json(null), body: JSON.stringify(input) };
-        return { ...req, headers: json(TOKENS.editor), body: gqlBody(W3_S, { i: input }) };
-      },
-      onResponse: (status: number, body: string, ctx: any) => {
-        const t: Target = ctx.t;
-        w3!.inFlight.delete(t);
-        if (check(status, body)) {
-          w3!.ok++;
-          t.v = Number(/"version"\s*:\s*(\d+)/.exec(body)![1]);
-          t.l = ctx.l;
-        } else {
-          w3!.failed++;
-          if (w3!.failures.length < 3) w3!.failures.push(body.slice(0, 300));
-        }
-      },
-    },
-  };
+  return { bad, shape };
 }
 
 interface LoadResult {
@@ -322,23 +355,24 @@ interface LoadResult {
   note?: string;
 }
 
-async function load(w: string, kind: Kind, s: Server, w3?: W3State, label = w): Promise<LoadResult> {
-  const { bad, req } = requestFor(w, kind, s, w3);
+async function load(w: string, kind: Kind, s: Server, w3?: W3State, label = w, mix?: W5Mix): Promise<LoadResult> {
+  const { bad, shape } = requestFor(w, kind, w3, mix);
   // autocannon clears a request's context after every request when there is only one; state that must live as
   // long as the connection (W2's page cursor, W3's slice of risks) is kept per client instead.
   // The request given to autocannon itself is a placeholder that setupClient replaces before it is ever sent
   // (autocannon builds it once per client first, which must not take a slice of W3's risks).
+  const placeholder = { method: 'GET' as const, path: '/' };
   const setupClient = (client: any) => {
     const state = {};
-    client.setRequests([{ ...req, setupRequest: (r: any) => req.setupRequest(r, state), onResponse: (st: number, body: string) => req.onResponse(st, body, state) }]);
+    client.setRequests([{ ...placeholder, setupRequest: (r: any) => shape.setup(r, state), onResponse: (st: number, body: string) => shape.onResponse(st, body, state) }]);
   };
-  const placeholder = { method: req.method, path: req.path };
   // A short warm-up (JIT, pools, caches) that is not measured.
   await autocannon({ url: s.base, connections: CONNECTIONS, duration: 2, requests: [placeholder], setupClient });
   // Writes the warm-up left in flight: learn their outcome, or the next request would send a stale version.
   if (w3) await settleInFlight(w3);
   bad.count = 0;
   bad.sample = '';
+  if (mix) Object.assign(mix, { W1: 0, W2: 0, W3: 0 });
   const m = await measured(s.pid, () => autocannon({ url: s.base, connections: CONNECTIONS, duration: DURATION, requests: [placeholder], setupClient }));
   const r = m.result;
   const errors = bad.count + r.errors + r.timeouts;
@@ -363,15 +397,19 @@ async function load(w: string, kind: Kind, s: Server, w3?: W3State, label = w): 
 
 // ---------------------------------------------------------------- W3 bookkeeping
 
-async function w3Targets(): Promise<{ S: Target[]; L: Target[]; S1: Target[]; L1: Target[] }> {
+/** The dataset's assessed draft risks with their current versions (PostgreSQL). */
+async function draftRisks(): Promise<Target[]> {
   const rows = await sqlNow<{ id: string; version: number; likelihood: number; code: string }>(
     `select r.id, r.version, r.likelihood, n.code from risks r join plans p on p.id = r.plan_id join namnder n on n.id = p.namnd_id
      where p.status = 'DRAFT' and r.likelihood is not null and r.consequence is not null and n.code like 'BN%' order by r.id`,
   );
+  return rows.map((r) => ({ id: r.id, v: r.version, l: r.likelihood, code: r.code }));
+}
+
+async function w3Targets(): Promise<{ S: Target[]; L: Target[]; S1: Target[]; L1: Target[] }> {
   const out = { S: [] as Target[], L: [] as Target[], S1: [] as Target[], L1: [] as Target[] };
-  rows.forEach((r, i) => {
-    const t = { id: r.id, v: r.version, l: r.likelihood, code: r.code };
-    const one = r.code === namndCode(1);
+  (await draftRisks()).forEach((t, i) => {
+    const one = t.code === namndCode(1);
     (i % 2 === 0 ? (one ? out.S1 : out.S) : one ? out.L1 : out.L).push(t);
   });
   return out;
@@ -404,14 +442,20 @@ async function settleInFlight(st: W3State) {
   return { unanswered, committed };
 }
 
-async function runW3(kind: Kind, s: Server, targets: Target[], label: string, actor: string): Promise<LoadResult> {
+/**
+ * A load with writes (W3, or W5's mix): the audit events added while it ran must equal its successful writes.
+ * auditEvents counts them: by actor in PostgreSQL; embedded, through verifyAuditTrail (PGlite is the service's).
+ */
+async function runWrites(w: 'W3' | 'W5', kind: Kind, s: Server, targets: Target[], label: string, auditEvents: () => Promise<number>): Promise<LoadResult> {
   const st = w3State(targets);
-  const before = await auditCount(actor);
+  const mix: W5Mix = { W1: 0, W2: 0, W3: 0 };
+  const before = await auditEvents();
   // Warm-up writes count too: the audit comparison covers everything this state sent.
-  const r = await load('W3', kind, s, st, label);
+  const r = await load(w, kind, s, st, label, w === 'W5' ? mix : undefined);
   const settled = await settleInFlight(st);
-  const added = (await auditCount(actor)) - before;
+  const added = (await auditEvents()) - before;
   r.note = `${st.ok} successful mutations, ${added} audit events added${added === st.ok ? ' (equal)' : ' (MISMATCH)'}, ${st.failed} refused, ${settled.unanswered} in flight at stop (${settled.committed} committed)`;
+  if (w === 'W5') r.note = `measured requests sent: ${mix.W1} plan trees, ${mix.W2} city-wide pages, ${mix.W3} writes (on ${W5_NAMNDER[0]}–${W5_NAMNDER.at(-1)}); all runs' writes: ${r.note}`;
   if (st.failures.length) r.note += `; first refusal: ${st.failures[0]}`;
   log(`${label} ${kind}: ${r.note}`);
   return r;
@@ -515,6 +559,9 @@ async function post(s: Server, p: string, token: string | null, body: string) {
   return r.text();
 }
 
+const postRead = async (s: Server, w: 'W1' | 'W2', kind: Kind, variables: unknown) =>
+  (await fetch(`${s.base}/graphql`, { method: 'POST', ...readBody(w, kind, variables) })).text();
+
 /** Statements per request, counted at the wire (bench/sql-counter.ts), over sequential requests. */
 async function countStatements(): Promise<Record<string, Record<string, number | string>>> {
   const url = new URL(DATABASE_URL);
@@ -533,8 +580,9 @@ async function countStatements(): Promise<Record<string, Record<string, number |
   };
   // Background loops (webhook relay, subscriptions poll, due job) are not per request: off while counting.
   const quiet = { WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false' };
-  for (const kind of ['S', 'L', 'P'] as Kind[]) {
-    if (kind === 'P' && args['no-peer']) continue;
+  for (const kind of ['S', 'L', 'P', 'P5'] as Kind[]) {
+    const peer = kind === 'P' || kind === 'P5';
+    if (peer && args['no-peer']) continue;
     const s = await startServer(kind, proxied.toString(), kind === 'S' ? quiet : {});
     try {
       const row: Record<string, number | string> = {};
@@ -543,7 +591,7 @@ async function countStatements(): Promise<Record<string, Record<string, number |
         row.W1 =
           kind === 'L'
             ? await per(() => fetch(`${s.base}/w1?code=${c}&year=${y}`).then((r) => r.text()))
-            : await per(() => post(s, '/graphql', kind === 'S' ? TOKENS.viewer : null, gqlBody(kind === 'S' ? W1_S : W1_P, { c, y })));
+            : await per(() => postRead(s, 'W1', kind, { c, y }));
         if (kind === 'S') {
           // The same query on a much smaller tree (a new nämnd's draft: the mandatory process only): independent of size?
           const small = namndCode(999).replace('BN', 'BS');
@@ -554,15 +602,13 @@ async function countStatements(): Promise<Record<string, Record<string, number |
           row['W1 small tree'] = await per(() => post(s, '/graphql', TOKENS.viewer, gqlBody(W1_S, { c: small, y: size.lastYear })));
         }
       }
-      if (only.has('W2') && kind !== 'P') {
+      if (only.has('W2')) {
         row.W2 =
           kind === 'L'
             ? await per(() => fetch(`${s.base}/w2?year=${y}&band=KRITISK`).then((r) => r.text()))
-            : await per(() => post(s, '/graphql', TOKENS.viewer, gqlBody(W2_S, { y, b: 'KRITISK', a: null })));
-      } else if (only.has('W2')) {
-        row.W2 = await per(() => post(s, '/graphql', null, gqlBody(W2_P, { y, b: 'KRITISK', a: null })));
+            : await per(() => postRead(s, 'W2', kind, { y, b: 'KRITISK', a: null }));
       }
-      if (only.has('W3') && kind !== 'P') {
+      if (only.has('W3') && !peer) {
         // One risk of BN002's draft, changed back and forth; its version is read before each write.
         const [t] = await sqlNow<{ id: string }>(
           `select r.id from risks r join plans p on p.id = r.plan_id join namnder n on n.id = p.namnd_id where n.code = $1 and p.status = 'DRAFT' and r.likelihood is not null order by r.nr desc limit 1`,
@@ -611,38 +657,45 @@ const servers: Partial<Record<Kind, Server>> = {};
 servers.S = await startServer('S', DATABASE_URL, {}, profDir);
 if (!EMB) {
   servers.L = await startServer('L', DATABASE_URL);
-  if (!args['no-peer']) servers.P = await startServer('P', DATABASE_URL);
+  if (!args['no-peer']) {
+    servers.P = await startServer('P', DATABASE_URL);
+    servers.P5 = await startServer('P5', DATABASE_URL);
+  }
 }
 const results: LoadResult[] = [];
 const exports: ExportRun[] = [];
 let auditVerification: unknown = null;
 try {
-  const kinds = (['S', 'L', 'P'] as Kind[]).filter((k) => servers[k]);
+  const kinds = (['S', 'L', 'P', 'P5'] as Kind[]).filter((k) => servers[k]);
   for (const w of ['W1', 'W2']) {
     if (!only.has(w)) continue;
     for (const k of kinds) results.push(await load(w, k, servers[k]!));
   }
+  // Embedded, PGlite is held by the service: write targets come from the service itself, the audit count from its trail.
+  const embeddedAuditEvents = async () =>
+    JSON.parse(await post(servers.S!, '/graphql', TOKENS.auditor, '{"query":"{ verifyAuditTrail { ok eventsChecked } }"}')).data.verifyAuditTrail.eventsChecked as number;
   if (only.has('W3')) {
     if (EMB) {
-      // PGlite is held by the service: targets come from the service itself, the audit count from its trail.
-      const targets = await embeddedDraftRisks();
-      const count = async () => JSON.parse(await post(servers.S!, '/graphql', TOKENS.auditor, '{"query":"{ verifyAuditTrail { ok eventsChecked } }"}')).data.verifyAuditTrail.eventsChecked as number;
-      const st = w3State(targets);
-      const before = await count();
-      const r = await load('W3', 'S', servers.S, st, 'W3');
-      const settled = await settleInFlight(st);
-      const added = (await count()) - before;
-      r.note = `${st.ok} successful mutations, ${added} audit events added${added === st.ok ? ' (equal)' : ' (MISMATCH)'}, ${st.failed} refused, ${settled.unanswered} in flight at stop (${settled.committed} committed)`;
-      log(r.note);
-      results.push(r);
+      results.push(await runWrites('W3', 'S', servers.S, await embeddedDraftRisks(), 'W3', embeddedAuditEvents));
     } else {
       const t = await w3Targets();
-      results.push(await runW3('S', servers.S, t.S, 'W3', 'bench-editor'));
-      results.push(await runW3('L', servers.L!, t.L, 'W3', 'bench-limit'));
+      results.push(await runWrites('W3', 'S', servers.S, t.S, 'W3', () => auditCount('bench-editor')));
+      results.push(await runWrites('W3', 'L', servers.L!, t.L, 'W3', () => auditCount('bench-limit')));
       // The same writes all on one nämnd's chain: the head row serialises them. Spread over nämnder they do not wait.
-      results.push(await runW3('S', servers.S, t.S1, 'W3 one nämnd', 'bench-editor'));
-      results.push(await runW3('L', servers.L!, t.L1, 'W3 one nämnd', 'bench-limit'));
+      results.push(await runWrites('W3', 'S', servers.S, t.S1, 'W3 one nämnd', () => auditCount('bench-editor')));
+      results.push(await runWrites('W3', 'L', servers.L!, t.L1, 'W3 one nämnd', () => auditCount('bench-limit')));
     }
+  }
+  if (only.has('W5')) {
+    // The targets (and their versions) are read just before each run: W3, or the other server's W5, moved them on.
+    const inW5 = (t: Target) => W5_NAMNDER.includes(t.code);
+    if (EMB) results.push(await runWrites('W5', 'S', servers.S, (await embeddedDraftRisks()).filter(inW5), 'W5', embeddedAuditEvents));
+    else {
+      results.push(await runWrites('W5', 'S', servers.S, (await draftRisks()).filter(inW5), 'W5', () => auditCount('bench-editor')));
+      results.push(await runWrites('W5', 'L', servers.L!, (await draftRisks()).filter(inW5), 'W5', () => auditCount('bench-limit')));
+    }
+  }
+  if (only.has('W3') || only.has('W5')) {
     const v = JSON.parse(await post(servers.S, '/graphql', TOKENS.auditor, '{"query":"{ verifyAuditTrail { ok chains eventsChecked breaks { chain problem message } } }"}'));
     auditVerification = v.data?.verifyAuditTrail ?? v;
     log(`audit trail: ${JSON.stringify(auditVerification).slice(0, 300)}`);
@@ -683,7 +736,6 @@ async function embeddedDraftRisks(): Promise<Target[]> {
 // ---------------------------------------------------------------- report
 
 const find = (w: string, k: Kind) => results.find((r) => r.workload === w && r.server === k);
-const pct = (a?: number, b?: number) => (a !== undefined && b ? `${Math.round((a / b) * 100)}%` : '–');
 const lines: string[] = [];
 lines.push(`Run ${machine.date}: ${EMB ? 'PGlite (embedded)' : `PostgreSQL ${machine.pg}`}, ${CONNECTIONS} connections, ${DURATION} s per run, seed ${size.seed}, ${dataset.rows} rows.`);
 lines.push(`Machine: ${machine.nproc} × ${machine.cpu}, ${machine.memGB} GB, Node ${machine.node}; load average before ${machine.loadBefore}, after ${machine.loadAfter}.`);
@@ -697,28 +749,46 @@ for (const r of results) {
 if (statements.S?.['W1 small tree'] !== undefined) lines.push(`\nSQL statements for W1 on a small tree (new draft, mandatory process only): ${statements.S['W1 small tree']} (full tree: ${statements.S.W1}).`);
 for (const r of results.filter((x) => x.note)) lines.push(`\n${r.workload} ${r.server}: ${r.note}`);
 for (const r of results.filter((x) => x.errorSample)) lines.push(`\n${r.workload} ${r.server} first error: ${r.errorSample}`);
-if (auditVerification) lines.push(`\nverifyAuditTrail after W3: ${JSON.stringify(auditVerification)}`);
+if (auditVerification) lines.push(`\nverifyAuditTrail after the writes (W3, W5): ${JSON.stringify(auditVerification)}`);
 if (exports.length) {
   lines.push('\n| W4 export | server | rows | MB | s | rows/s | CPU % | RSS before / max / after MB | growth MB |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---|---:|');
   for (const e of exports) lines.push(`| ${e.label} | ${e.server} | ${e.rows} | ${e.mb} | ${e.seconds} | ${e.rowsPerSec} | ${e.cpuPct} | ${e.rssBefore} / ${e.rssMax} / ${e.rssAfter} | ${e.growth} |`);
 }
-lines.push('\n| ratio | measured | target |');
-lines.push('|---|---:|---|');
-// Ratios with no counterpart in this run (embedded: S only) are left out.
-const ratio = (label: string, value: string, target: string) => value !== '–' && lines.push(`| ${label} | ${value} | ${target} |`);
-if (find('W1', 'S')) {
-  ratio('W1 S/L throughput', pct(find('W1', 'S')?.rps, find('W1', 'L')?.rps), '≥ 75%');
-  ratio('W1 S/L p99', find('W1', 'L') ? `${(find('W1', 'S')!.p99 / find('W1', 'L')!.p99).toFixed(2)}×` : '–', '≤ 1.5×');
-  ratio('W1 S/P throughput', pct(find('W1', 'S')?.rps, find('W1', 'P')?.rps), '> 100%');
+// Issue 17's targets. Ratios with no counterpart in this run (embedded: S only, --no-peer: no P/P5) are left out.
+lines.push('\n| ratio | measured | target | met? |');
+lines.push('|---|---:|---|---|');
+const over = (a?: number, b?: number) => (a !== undefined && b ? a / b : undefined);
+const asPct = (v: number) => `${Math.round(v * 100)}%`;
+const asTimes = (v: number) => `${v.toFixed(2)}×`;
+const ratio = (label: string, value: number | undefined, fmt: (v: number) => string, target: string, met?: (v: number) => boolean) => {
+  if (value === undefined || !Number.isFinite(value)) return;
+  lines.push(`| ${label} | ${fmt(value)} | ${target} | ${met ? (met(value) ? 'yes' : 'no') : '–'} |`);
+};
+/** The faster of the two PostGraphiles on a workload, with both figures for the label. */
+const fasterPeer = (w: string) => {
+  const peers = (['P', 'P5'] as Kind[]).map((k) => find(w, k)).filter((r) => r !== undefined);
+  if (!peers.length) return { rps: undefined, label: '' };
+  return { rps: Math.max(...peers.map((r) => r.rps)), label: ` (${peers.map((r) => `${r.server} ${r.rps}`).join(', ')} req/s)` };
+};
+const w1Peer = fasterPeer('W1');
+const w2Peer = fasterPeer('W2');
+ratio('W1 S/L throughput', over(find('W1', 'S')?.rps, find('W1', 'L')?.rps), asPct, '≥ 50%', (v) => v >= 0.5);
+ratio(`W1 S/max(P, P5) throughput${w1Peer.label}`, over(find('W1', 'S')?.rps, w1Peer.rps), asTimes, '≥ 1.5×', (v) => v >= 1.5);
+ratio('W1 S/L p99', over(find('W1', 'S')?.p99, find('W1', 'L')?.p99), asTimes, '≤ 2×', (v) => v <= 2);
+ratio('W2 S/L throughput', over(find('W2', 'S')?.rps, find('W2', 'L')?.rps), asPct, '≥ 85%', (v) => v >= 0.85);
+ratio(`W2 S/max(P, P5) throughput${w2Peer.label}`, over(find('W2', 'S')?.rps, w2Peer.rps), asTimes, '(no target)');
+ratio('W3 S/L throughput, spread over nämnder', over(find('W3', 'S')?.rps, find('W3', 'L')?.rps), asPct, '≥ 85%', (v) => v >= 0.85);
+ratio('W3 S/L throughput, one nämnd', over(find('W3 one nämnd', 'S')?.rps, find('W3 one nämnd', 'L')?.rps), asPct, '≥ 70%', (v) => v >= 0.7);
+// W4 by shape: S's row against L's of the same label; compressed rows against L's uncompressed one (COPY has none).
+for (const e of exports.filter((x) => x.server === 'S')) {
+  const l = exports.find((x) => x.server === 'L' && x.label === e.label.replace(/, gzip$/, ''));
+  if (e.label.startsWith('slow reader')) ratio(`W4 S/L ${e.label}`, over(e.rowsPerSec, l?.rowsPerSec), asPct, "(the reader's rate: memory only)");
+  else ratio(`W4 S/L ${e.label}`, over(e.rowsPerSec, l?.rowsPerSec), asPct, '≥ 90%', (v) => v >= 0.9);
+  if (e.label.startsWith('10 in parallel')) ratio(`W4 S RSS growth, ${e.label}`, e.growth, (v) => `${v} MB`, '< 50 MB', (v) => v < 50);
 }
-if (find('W2', 'S')) {
-  ratio('W2 S/L throughput', pct(find('W2', 'S')?.rps, find('W2', 'L')?.rps), '≥ 85%');
-  ratio('W2 S/P throughput', pct(find('W2', 'S')?.rps, find('W2', 'P')?.rps), '(no target)');
-}
-if (find('W3', 'S')) ratio('W3 S/L throughput', pct(find('W3', 'S')?.rps, find('W3', 'L')?.rps), '≥ 80%');
-if (find('W3 one nämnd', 'S')) ratio('W3 S one nämnd / spread', pct(find('W3 one nämnd', 'S')?.rps, find('W3', 'S')?.rps), '(chain head per nämnd)');
-for (const e of exports.filter((x) => x.server === 'S')) ratio(`W4 S ${e.label}`, `${e.rowsPerSec} rows/s, +${e.growth} MB`, '≥ 300 000 rows/s, < 50 MB');
+ratio('W5 S/L throughput (90 % reads, 10 % writes)', over(find('W5', 'S')?.rps, find('W5', 'L')?.rps), asPct, '(no fixed target)');
+ratio('W5 S/L p99', over(find('W5', 'S')?.p99, find('W5', 'L')?.p99), asTimes, '(no fixed target)');
 const report = lines.join('\n');
 console.log(report);
 const outFile = args.out ?? path.join(ROOT, 'bench', '.data', `last-run${EMB ? '-embedded' : ''}.md`);

@@ -49,6 +49,22 @@ t.test('a query whose estimated cost is over GRAPHQL_MAX_COST is refused with QU
   t.equal(codeOf(copies), 'QUERY_TOO_COSTLY');
 });
 
+t.test("one plan's whole tree counts each of its rows once, however deep the nesting", async (t) => {
+  // A plan holds at most the measured bound (50 here) of each kind of row: its processes' working methods' risks'
+  // controls' activities' follow-ups are 50 rows at each level, not 50 × 3 × 3 × 3 × 3 × 3 (which is over 3000).
+  const tree = `{ plan(namndCode: "SN", year: 2026) { id processes { id name goal { code title } workingMethods { id name
+    risks { id nr title likelihood consequence rv inIkp band { key } controls { id description activities { id description
+    responsible periods followUps { id period status outcome } } } } } } } }`;
+  t.notOk((await gql(app, tree)).errors, 'the plan tree is accepted');
+  // The same rows of 50 plans are 50 times as many, and another plan reached from inside a plan opens its own.
+  t.equal(codeOf(await gql(app, tree.replace('{ plan(namndCode: "SN", year: 2026) {', '{ plans(first: 50) { nodes {') + ' }')), 'QUERY_TOO_COSTLY');
+  const nestedPlans = `{ plan(namndCode: "SN", year: 2026) { risks { plan { processes { workingMethods { risks { controls { activities { id } } } } } } } } }`;
+  t.equal(codeOf(await gql(app, nestedPlans)), 'QUERY_TOO_COSTLY', 'each risk\'s plan is a plan tree of its own');
+  // A fragment spread both inside and outside a plan is counted as outside (a few per parent, multiplied).
+  const shared = `{ plan(namndCode: "SN", year: 2026) { risks { ...C } } risks(first: 100) { nodes { ...C } } } fragment C on Risk { controls { activities { followUps { id period status outcome } } } }`;
+  t.equal(codeOf(await gql(app, shared)), 'QUERY_TOO_COSTLY');
+});
+
 t.test('more aliases than GRAPHQL_MAX_ALIASES → TOO_MANY_ALIASES', async (t) => {
   const q = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: me { sub }`).join(' ')} }`;
   t.notOk((await gql(app, q(5))).errors);

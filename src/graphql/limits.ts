@@ -1,6 +1,12 @@
 import {
   GraphQLError,
+  getNamedType,
   getNullableType,
+  isCompositeType,
+  isObjectType,
+  isInterfaceType,
+  type FieldNode,
+  type GraphQLCompositeType,
   getOperationAST,
   isListType,
   parse,
@@ -14,6 +20,7 @@ import {
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { AppError, ValidationError } from '../errors.js';
 import { MAX_FEED_LIMIT, MAX_PAGE_SIZE } from '../lib/cursor.js';
+import { PLAN_ROW_TYPES } from './list-bounds.js';
 
 // Limits on what one GraphQL request may ask for, so that a single caller cannot make the service do unbounded work.
 
@@ -36,22 +43,68 @@ export class QueryLimitError extends AppError {
   }
 }
 
+const PLAN_ROWS: ReadonlySet<string> = new Set(Object.values(PLAN_ROW_TYPES));
+
 /**
  * Each field costs 1 plus its children times how many items it may return: its page argument when it has one, the
  * largest unpaged list the data holds (`listSize`) for a list at the top of a tree, a few for a child list. The lists
  * inside a `…Connection` are the page the connection field already counted, so they do not multiply again. Keyed on
  * shapes, not names, so new list fields are covered without an entry.
+ *
+ * Inside one plan (`withinPlan`: fields whose every path passes a Plan's list) a list of the plan's own rows
+ * (PLAN_ROW_TYPES) partitions rows its parent list already counted: one plan holds at most `listSize` of each, however
+ * they nest, so such a child list multiplies by 1 and the plan's whole tree costs `listSize` × its fields per level.
  */
-export function listCostEstimator(listSize: number): ComplexityEstimator {
-  return ({ type, field, args, childComplexity }) => {
+export function listCostEstimator(listSize: number, withinPlan: ReadonlySet<FieldNode> = new Set()): ComplexityEstimator {
+  return ({ type, field, args, childComplexity, node }) => {
     const page = Object.keys(PAGE_ARGS).find((a) => typeof args[a] === 'number');
     let multiplier = 1;
     if (page !== undefined) multiplier = Math.min(Math.max(args[page] as number, 0), PAGE_ARGS[page]);
     else if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) {
-      multiplier = TREE_ROOTS.has(type.name) ? listSize : CHILD_LIST_SIZE;
+      if (TREE_ROOTS.has(type.name)) multiplier = listSize;
+      else multiplier = withinPlan.has(node) && PLAN_ROWS.has(getNamedType(field.type).name) ? 1 : CHILD_LIST_SIZE;
     }
     return 1 + multiplier * childComplexity;
   };
+}
+
+/**
+ * The field nodes below a list of a Plan's own rows on every path that reaches them (a fragment used both inside
+ * and outside a plan counts as outside), so that the estimate can count them once per plan.
+ */
+export function fieldsWithinPlan(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Set<FieldNode> {
+  const operation = getOperationAST(document, operationName);
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((f) => [f.name.value, f]));
+  const inside = new Set<FieldNode>();
+  const outside = new Set<FieldNode>();
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType | null | undefined, inPlan: boolean, seen: Set<string>) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === 'Field') {
+        (inPlan ? inside : outside).add(s);
+        const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[s.name.value] : undefined;
+        const child = def ? getNamedType(def.type) : undefined;
+        // Entering a list of a plan's rows from the Plan itself opens the plan's scope; another plan reached from
+        // inside (previousPlan, nextPlan) opens its own at its lists.
+        const opens = parent?.name === 'Plan' && !!child && PLAN_ROWS.has(child.name) && isListType(getNullableType(def!.type));
+        const leaves = child?.name === 'Plan';
+        walk(s.selectionSet, child && isCompositeType(child) ? child : null, (inPlan || opens) && !leaves, seen);
+      } else if (s.kind === 'InlineFragment') {
+        const t = s.typeCondition ? schema.getType(s.typeCondition.name.value) : parent;
+        walk(s.selectionSet, t && isCompositeType(t) ? t : null, inPlan, seen);
+      } else {
+        const f = fragments.get(s.name.value);
+        if (!f || seen.has(f.name.value)) continue;
+        const t = schema.getType(f.typeCondition.name.value);
+        walk(f.selectionSet, t && isCompositeType(t) ? t : null, inPlan, new Set([...seen, f.name.value]));
+      }
+    }
+  };
+  if (operation) {
+    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    walk(operation.selectionSet, root, false, new Set());
+  }
+  for (const f of outside) inside.delete(f);
+  return inside;
 }
 
 /** One operation's estimate, or why it could not be made (the operation is then refused: the estimate fails closed). */
@@ -82,7 +135,7 @@ export function estimateOperation(
     return { error: new ValidationError(message, [{ path: 'operationName', message }]) };
   }
   try {
-    return { cost: getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operation.name?.value, estimators: [listCostEstimator(listSize)] }) };
+    return { cost: getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operation.name?.value, estimators: [listCostEstimator(listSize, fieldsWithinPlan(schema, document, operation.name?.value))] }) };
   } catch (err) {
     const message = (err as Error).message;
     // A document with more fields than can be counted is too costly by definition.

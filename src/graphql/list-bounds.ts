@@ -7,7 +7,17 @@ export const MIN_LIST_SIZE = 50;
 /** How long the measured bound is reused; a plan that grows meanwhile is counted at the next refresh. */
 export const LIST_BOUND_TTL_MS = 30_000;
 
-const PLAN_TABLES = ['processes', 'working_methods', 'risks', 'controls', 'control_activities', 'follow_ups', 'actions'];
+/** A plan's collections and the GraphQL type of their rows: every list of these inside one plan is bounded by the measure. */
+export const PLAN_ROW_TYPES = {
+  processes: 'Process',
+  working_methods: 'WorkingMethod',
+  risks: 'Risk',
+  controls: 'Control',
+  control_activities: 'ControlActivity',
+  follow_ups: 'FollowUp',
+  actions: 'Action',
+} as const;
+const PLAN_TABLES = Object.keys(PLAN_ROW_TYPES);
 
 const perPlan = (table: string, planIds?: string[]) =>
   sql`(select coalesce(max(n), 0) from (select count(*) as n from ${sql.raw(table)}${planIds ? sql` where plan_id in (${planIds.length ? sql.join(planIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`})` : sql``} group by plan_id) t)`;

@@ -727,10 +727,18 @@ async function settleEmbedded(st: W3State) {
   return { unanswered, committed };
 }
 
+/** The draft year's assessed risks, read through the API page by page (pages hold at most 500). */
 async function embeddedDraftRisks(): Promise<Target[]> {
-  const q = `{ risks(filter: { year: ${size.lastYear} }, first: 1000) { nodes { id version likelihood consequence plan { namnd { code } } } } }`;
-  const page = JSON.parse(await post(servers.S!, '/graphql', TOKENS.viewer, gqlBody(q, {})));
-  return page.data.risks.nodes.filter((r: any) => r.likelihood && r.consequence).map((r: any) => ({ id: r.id, v: r.version, l: r.likelihood, code: r.plan.namnd.code }));
+  const q = `query($a: String) { risks(filter: { year: ${size.lastYear} }, first: 500, after: $a) { nodes { id version likelihood consequence plan { namnd { code } } }
+    pageInfo { hasNextPage endCursor } } }`;
+  const out: Target[] = [];
+  for (let after: string | null = null; ; ) {
+    const res = JSON.parse(await post(servers.S!, '/graphql', TOKENS.viewer, gqlBody(q, { a: after })));
+    if (!res.data?.risks) throw new Error(`draft risks: ${JSON.stringify(res).slice(0, 300)}`);
+    for (const r of res.data.risks.nodes) if (r.likelihood && r.consequence) out.push({ id: r.id, v: r.version, l: r.likelihood, code: r.plan.namnd.code });
+    if (!res.data.risks.pageInfo.hasNextPage) return out;
+    after = res.data.risks.pageInfo.endCursor;
+  }
 }
 
 // ---------------------------------------------------------------- report

@@ -297,7 +297,7 @@ function w3Shape(kind: Kind, check: Check, w3: W3State): Shape {
 }
 
 /** W5's mix, per connection in a fixed cycle of 20: 2 writes (10 %), 9 plan trees and 9 city-wide pages (45 % each). */
-const W5_CYCLE = Array.from({ length: 20 }, (_, i) => (i % 10 === 0 ? 'W3' : i % 2 ? 'W1' : 'W2') as 'W1' | 'W2' | 'W3');
+const W5_CYCLE = ['W3', 'W1', 'W2', 'W1', 'W2', 'W1', 'W2', 'W1', 'W2', 'W1', 'W3', 'W2', 'W1', 'W2', 'W1', 'W2', 'W1', 'W2', 'W1', 'W2'] as const;
 interface W5Mix {
   W1: number;
   W2: number;

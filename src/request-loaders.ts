@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import { SettledLoader } from './lib/settled-loader.js';
+import { groupBy } from './lib/collections.js';
 import type { Actor } from './auth/actor.js';
 import type { Services } from './services.js';
 import type { DeadlineCalendar, PlanTree, PlanWithNamnd } from './modules/index.js';
@@ -13,7 +15,7 @@ export function createRequestLoaders(services: Services) {
   const plans = new DataLoader<string, PlanWithNamnd>((ids) => services.plans.rowsByIds(ids));
   return {
     plans,
-    trees: new DataLoader<string, PlanTree>(async (ids) => {
+    trees: new SettledLoader<string, PlanTree>(async (ids) => {
       const trees = await services.plans.trees(ids);
       for (const t of trees) if (!(t instanceof Error)) plans.prime(t.plan.id, t.plan);
       return trees;
@@ -28,13 +30,13 @@ export function createRequestLoaders(services: Services) {
       const rows = await services.namnder.byIds(ids);
       return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));
     }),
-    followUps: new DataLoader<string, Awaited<ReturnType<Services['followUps']['forPlans']>>>(async (ids) => {
+    followUps: new SettledLoader<string, PlanFollowUps>(async (ids) => {
       const rows = await services.followUps.forPlans(ids);
-      return ids.map((id) => ({
-        followUps: rows.followUps.filter((r) => r.planId === id),
-        actions: rows.actions.filter((r) => r.planId === id),
-        assessments: rows.assessments.filter((r) => r.planId === id),
-      }));
+      const f = groupBy(rows.followUps, (r) => r.planId), a = groupBy(rows.actions, (r) => r.planId), s = groupBy(rows.assessments, (r) => r.planId);
+      return ids.map((id) => {
+        const followUps = f.get(id) ?? [];
+        return { followUps, actions: a.get(id) ?? [], assessments: s.get(id) ?? [], byActivity: groupBy(followUps, (r) => r.controlActivityId) };
+      });
     }),
     // Period deadlines by year (master data): every follow-up's dueDate, late and overdue in one statement.
     deadlines: new DataLoader<number, DeadlineCalendar>(async (years) => {
@@ -50,6 +52,11 @@ export function createRequestLoaders(services: Services) {
     ),
   };
 }
+
+type PlanFollowUps = Awaited<ReturnType<Services['followUps']['forPlans']>> & {
+  /** A control activity's follow-ups, for ControlActivity.followUps. */
+  byActivity: Map<string, Awaited<ReturnType<Services['followUps']['forPlans']>>['followUps']>;
+};
 
 export type RequestLoaders = ReturnType<typeof createRequestLoaders>;
 

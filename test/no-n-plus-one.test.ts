@@ -46,3 +46,15 @@ t.test('a city-wide list of many plans is batched too', async (t) => {
   await gqlOk(app, `{ plans(filter: { namndCodes: ["SN"] }) { nodes { namnd { code } bandCounts { total } risks { nr process { name } } } } }`, {}, ['integration']);
   t.equal(queries.length, two, 'one plan or two: the same statements');
 });
+
+t.test("the plan tree with its follow-ups (the benchmark's W1) in at most four statements: the plan, its content, its follow-ups (the deadlines when not cached)", async (t) => {
+  const W1 = `query($c: String!) { plan(namndCode: $c, year: 2026) { id year status ikpThreshold processes { id name sortOrder goal { code title }
+    workingMethods { id name sortOrder risks { id nr title description likelihood consequence rv inIkp band { key } controls { id description
+    activities { id description responsible periods followUps { id period status outcome dueDate late } } } } } } } }`;
+  for (const c of ['SN', 'LN']) {
+    queries.length = 0;
+    const d = await gqlOk(app, W1, { c });
+    t.ok(d.plan.processes.length > 0);
+    t.ok(queries.length <= 4, `${c}: ${queries.length}: ${queries.map((q) => q.slice(0, 60)).join(" ;; ")}`);
+  }
+});

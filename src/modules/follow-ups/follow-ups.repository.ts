@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { actions, assessments, followUps, namnder, periodDeadlines, plans } from '../../db/schema/index.js';
 import { rawRows } from '../../db/raw.js';
+import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
 import { insertDomainEvents } from '../../events/outbox.js';
 import { OPEN_ACTION_STATUSES, openActionStatusesSql, periodDeadlineSql, type Period } from './deadlines.js';
 
@@ -27,16 +28,20 @@ export interface PlanFollowUpRows {
 /** For the versioned-update and transition helpers, which take the table they write. */
 export const FOLLOW_UP_TABLES = { followUps, actions, assessments };
 
+/** Follow-up data of the plans `$ids` (a uuid array): see followUpRepository.forPlans. */
+const FOLLOW_UPS_SQL = renderedOnce((ids) => {
+  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} = any(${ids}::uuid[])`;
+  return sql`select ${jsonRowsSql({ table: followUps, where: inPlans(followUps), orderBy: [followUps.period, followUps.createdAt] })} as "followUps",
+    ${jsonRowsSql({ table: actions, where: inPlans(actions), orderBy: [actions.plannedYear, actions.dueDate, actions.createdAt] })} as actions,
+    ${jsonRowsSql({ table: assessments, where: inPlans(assessments), orderBy: [assessments.createdAt] })} as assessments`;
+});
+
 export const followUpRepository = {
-  /** Follow-up data of many plans in three statements. */
+  /** Follow-up data of many plans in one statement (each table as a json array). */
   async forPlans(db: DbOrTx, planIds: readonly string[]): Promise<PlanFollowUpRows> {
-    const ids = [...planIds];
-    const [f, a, s] = await Promise.all([
-      db.select().from(followUps).where(inArray(followUps.planId, ids)).orderBy(asc(followUps.period), asc(followUps.createdAt)),
-      db.select().from(actions).where(inArray(actions.planId, ids)).orderBy(asc(actions.plannedYear), asc(actions.dueDate), asc(actions.createdAt)),
-      db.select().from(assessments).where(inArray(assessments.planId, ids)),
-    ]);
-    return { followUps: f, actions: a, assessments: s };
+    if (!planIds.length) return { followUps: [], actions: [], assessments: [] };
+    const [row] = await rawRows<Record<keyof PlanFollowUpRows, unknown>>(db, FOLLOW_UPS_SQL([...planIds]));
+    return { followUps: fromJsonRows(followUps, row.followUps), actions: fromJsonRows(actions, row.actions), assessments: fromJsonRows(assessments, row.assessments) };
   },
   /** The moved deadlines of these years, in one statement. */
   deadlines(db: DbOrTx, years: readonly number[]): Promise<PeriodDeadlineRow[]> {

@@ -46,13 +46,13 @@ export const followUpsResolvers: Resolvers = {
     followUpSummary: async (p, _a, ctx) => ctx.services.followUps.summary(await data(p.id, ctx), p.year, await ctx.loaders.deadlines.load(p.year)),
   },
   ControlActivity: {
-    followUps: async (c, _a, ctx) => (await data(c.planId, ctx)).followUps.filter((f) => f.controlActivityId === c.id),
+    followUps: (c, _a, ctx) => ctx.loaders.followUps.with(c.planId, (d) => d.byActivity.get(c.id) ?? []),
   },
   FollowUp: {
     dueDate: async (f, _a, ctx) => ctx.services.followUps.dueDate(f, ...(await deadlinesOf(f, ctx))),
     late: async (f, _a, ctx) => ctx.services.followUps.late(f, ...(await deadlinesOf(f, ctx))),
     overdue: async (f, _a, ctx) => ctx.services.followUps.followUpOverdue(f, ...(await deadlinesOf(f, ctx))),
-    controlActivity: async (f, _a, ctx) => (await ctx.loaders.trees.load(f.planId)).activitiesById.get(f.controlActivityId)!,
+    controlActivity: (f, _a, ctx) => ctx.loaders.trees.with(f.planId, (t) => t.activitiesById.get(f.controlActivityId)!),
     actions: async (f, _a, ctx) => (await data(f.planId, ctx)).actions.filter((x) => x.followUpId === f.id),
   },
   Action: {

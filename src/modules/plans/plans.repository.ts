@@ -1,4 +1,6 @@
-import { and, asc, count, desc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
+import { rawRows } from '../../db/raw.js';
 import { ALL } from '../../auth/actor.js';
 import type { RiskFilter } from '../risks/index.js';
 import { riskColumnsSql } from '../risks/index.js';
@@ -38,6 +40,18 @@ function getPlanColumns() {
 const PLAN_CONTENT = { processes, workingMethods, risks, controls, controlActivities, followUps, actions, assessments, decisions: planDecisions };
 export type PlanContentKind = keyof typeof PLAN_CONTENT;
 
+/** Plan content of the plans `$ids` (a uuid array): see planRepository.content. */
+const CONTENT_SQL = renderedOnce((ids) => {
+  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} = any(${ids}::uuid[])`;
+  return sql`select ${jsonRowsSql({ table: plans, where: sql`${plans.id} = any(${ids}::uuid[])`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
+    ${jsonRowsSql({ table: goals, where: sql`${goals.year} in (select ${plans.year} from ${plans} where ${plans.id} = any(${ids}::uuid[]))`, orderBy: [goals.code] })} as goals,
+    ${jsonRowsSql({ table: processes, where: inPlans(processes), orderBy: [processes.sortOrder, processes.createdAt] })} as processes,
+    ${jsonRowsSql({ table: workingMethods, where: inPlans(workingMethods), orderBy: [workingMethods.sortOrder, workingMethods.createdAt] })} as "workingMethods",
+    ${jsonRowsSql({ table: risks, where: inPlans(risks), orderBy: [risks.nr] })} as risks,
+    ${jsonRowsSql({ table: controls, where: inPlans(controls), orderBy: [controls.sortOrder, controls.createdAt] })} as controls,
+    ${jsonRowsSql({ table: controlActivities, where: inPlans(controlActivities), orderBy: [controlActivities.sortOrder, controlActivities.createdAt] })} as activities`;
+});
+
 export const planRepository = {
   async find(db: DbOrTx, where: SQL, lock?: 'update' | 'share'): Promise<PlanWithNamnd | undefined> {
     const q = db.select(planWithNamnd).from(plans).innerJoin(namnder, eq(namnder.id, plans.namndId)).where(where);
@@ -75,12 +89,15 @@ export const planRepository = {
       .limit(limit);
   },
 
-  /** The city-wide risk list: the risk filter's SQL mirror, the actor's nämnder, keyset after a risk id. */
-  cityRisks(
+  /**
+   * The city-wide risk list: the risk filter's SQL mirror, the actor's nämnder, keyset after a risk id. One statement
+   * gives the page's risks and the plans and nämnder they belong to (for their derived values and `plan { namnd }`).
+   */
+  async cityRisks(
     db: DbOrTx,
     f: RiskFilter & { readable: typeof ALL | string[]; namndCodes?: string[] | null; year?: number | null; after: string | null },
     limit: number,
-  ) {
+  ): Promise<{ risks: RiskRow[]; plans: PlanWithNamnd[]; namnder: (typeof namnder.$inferSelect)[] }> {
     const conds: SQL[] = [];
     if (f.readable !== ALL) conds.push(inArray(namnder.code, f.readable.length ? f.readable : ['']));
     if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes));
@@ -89,7 +106,7 @@ export const planRepository = {
     if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
     if (f.after) conds.push(gt(risks.id, f.after));
     let q = db
-      .select({ risk: risks, ikpThreshold: plans.ikpThreshold, matrix: plans.matrix })
+      .select({ id: risks.id, planId: risks.planId, namndId: plans.namndId })
       .from(risks)
       .innerJoin(plans, eq(plans.id, risks.planId))
       .innerJoin(namnder, eq(namnder.id, plans.namndId))
@@ -102,7 +119,15 @@ export const planRepository = {
         .innerJoin(processes, eq(processes.id, workingMethods.processId))
         .innerJoin(goals, eq(goals.id, processes.goalId));
     }
-    return q.where(and(...conds)).orderBy(asc(risks.id)).limit(limit);
+    const page = q.where(and(...conds)).orderBy(asc(risks.id)).limit(limit);
+    const [row] = await rawRows<{ risks: unknown; plans: unknown; namnder: unknown }>(
+      db,
+      sql`with page as (${page}) select
+        ${jsonRowsSql({ table: risks, where: sql`${risks.id} in (select id from page)`, orderBy: [risks.id] })} as risks,
+        ${jsonRowsSql({ table: plans, where: sql`${plans.id} in (select plan_id from page)`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
+        ${jsonRowsSql({ table: namnder, where: sql`${namnder.id} in (select namnd_id from page)`, orderBy: [namnder.code] })} as namnder`,
+    );
+    return { risks: fromJsonRows(risks, row.risks), plans: fromJsonRows(plans, row.plans), namnder: fromJsonRows(namnder, row.namnder) };
   },
 
   async insert(db: DbOrTx, values: typeof plans.$inferInsert): Promise<PlanRow> {
@@ -147,20 +172,18 @@ export const planRepository = {
   },
   byNamndIdYear: (db: DbOrTx, namndId: string, year: number, lock?: 'update' | 'share') => planRepository.find(db, and(eq(plans.namndId, namndId), eq(plans.year, year))!, lock),
 
-  /** A whole plan (or many): a fixed number of statements, whatever the size of the plans. */
+  /** A whole plan (or many): one statement, whatever the size of the plans (each table as a json array). */
   async content(db: DbOrTx, planIds: readonly string[]): Promise<PlanContentRows> {
-    const ids = [...planIds];
-    const planRows = await db.select(planWithNamnd).from(plans).innerJoin(namnder, eq(namnder.id, plans.namndId)).where(inArray(plans.id, ids));
-    if (!planRows.length) return { plans: [], goals: [], processes: [], workingMethods: [], risks: [], controls: [], activities: [] };
-    const years = [...new Set(planRows.map((p) => p.year))];
-    const [goalRows, processRows, wmRows, riskRows, controlRows, activityRows] = await Promise.all([
-      db.select().from(goals).where(inArray(goals.year, years)).orderBy(asc(goals.code)),
-      db.select().from(processes).where(inArray(processes.planId, ids)).orderBy(asc(processes.sortOrder), asc(processes.createdAt)),
-      db.select().from(workingMethods).where(inArray(workingMethods.planId, ids)).orderBy(asc(workingMethods.sortOrder), asc(workingMethods.createdAt)),
-      db.select().from(risks).where(inArray(risks.planId, ids)).orderBy(asc(risks.nr)),
-      db.select().from(controls).where(inArray(controls.planId, ids)).orderBy(asc(controls.sortOrder), asc(controls.createdAt)),
-      db.select().from(controlActivities).where(inArray(controlActivities.planId, ids)).orderBy(asc(controlActivities.sortOrder), asc(controlActivities.createdAt)),
-    ]);
-    return { plans: planRows, goals: goalRows, processes: processRows, workingMethods: wmRows, risks: riskRows, controls: controlRows, activities: activityRows };
+    if (!planIds.length) return { plans: [], goals: [], processes: [], workingMethods: [], risks: [], controls: [], activities: [] };
+    const [row] = await rawRows<Record<keyof PlanContentRows, unknown>>(db, CONTENT_SQL([...planIds]));
+    return {
+      plans: fromJsonRows(plans, row.plans),
+      goals: fromJsonRows(goals, row.goals),
+      processes: fromJsonRows(processes, row.processes),
+      workingMethods: fromJsonRows(workingMethods, row.workingMethods),
+      risks: fromJsonRows(risks, row.risks),
+      controls: fromJsonRows(controls, row.controls),
+      activities: fromJsonRows(controlActivities, row.activities),
+    };
   },
 };

@@ -21,7 +21,12 @@ export const plansResolvers: Resolvers = {
     plan: (_r, a, ctx) => ctx.services.plans.get(ctx, a.namndCode, a.year),
     planById: (_r, a, ctx) => ctx.services.plans.byId(ctx, a.id),
     plans: (_r, a, ctx) => ctx.services.plans.list(ctx, a.filter ?? {}, a),
-    risks: (_r, a, ctx) => ctx.services.plans.cityRisks(ctx, a.filter, a),
+    risks: async (_r, a, ctx) => {
+      const page = await ctx.services.plans.cityRisks(ctx, a.filter, a);
+      for (const p of page.plans) ctx.loaders.plans.prime(p.id, p);
+      for (const n of page.namnder) ctx.loaders.namnder.prime(n.id, n);
+      return page;
+    },
   },
   Mutation: {
     createPlan: async (_r, a, ctx) => fresh(ctx, await ctx.services.plans.create(ctx, a.input)),
@@ -40,8 +45,8 @@ export const plansResolvers: Resolvers = {
   Plan: {
     namnd: (p, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
     riskMatrix: (p) => p.matrix,
-    goals: async (p, _a, ctx) => (await tree(p, ctx)).goals,
-    processes: async (p, _a, ctx) => (await tree(p, ctx)).processes,
+    goals: (p, _a, ctx) => ctx.loaders.trees.with(p.id, (t) => t.goals),
+    processes: (p, _a, ctx) => ctx.loaders.trees.with(p.id, (t) => t.processes),
     risks: async (p, a, ctx) => {
       const t = await tree(p, ctx);
       return t.risks.filter((r) => matchesRiskFilter(r, a.goalCode ? t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))?.code : null, a));

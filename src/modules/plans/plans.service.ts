@@ -178,9 +178,11 @@ export function createPlanService({ db }: ServiceDeps) {
       const p = parseInput(pageInput, page, '');
       const readable = ctx.actor.readable();
       const rows = await planRepository.cityRisks(db, { readable, ...f, after: p.after ? decodeStringCursor(p.after, 'after', CURSOR_KEYS.uuid) : null }, p.first + 1);
-      const nodes = rows.slice(0, p.first).map((r) => riskView(r.risk, r));
+      const planOf = new Map(rows.plans.map((x) => [x.id, x]));
+      const nodes = rows.risks.slice(0, p.first).map((r) => riskView(r, planOf.get(r.planId)!));
       const last = nodes[nodes.length - 1];
-      return { nodes, pageInfo: { hasNextPage: rows.length > p.first, endCursor: last ? encodeCursor(last.id) : null } };
+      // The plans and nämnder come along, so that `plan { namnd { … } }` on the page costs no statement.
+      return { nodes, pageInfo: { hasNextPage: rows.risks.length > p.first, endCursor: last ? encodeCursor(last.id) : null }, plans: rows.plans, namnder: rows.namnder };
     },
   };
   return service;

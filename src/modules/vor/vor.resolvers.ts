@@ -1,18 +1,21 @@
 import type { MercuriusContext } from 'mercurius';
 import type { MutationResolvers, Resolvers } from '../../graphql/generated/resolvers-types.js';
 import { fresh, freshPlans } from '../../graphql/module.js';
-import { originResolver, type RiskRow, type RiskView } from '../plans/index.js';
+import { originResolver, type PlanTree, type RiskRow, type RiskView } from '../plans/index.js';
 import { previousRiskValue } from '../risks/index.js';
 
 type Row = { planId: string };
-const tree = (row: Row, ctx: MercuriusContext) => ctx.loaders.trees.load(row.planId);
+/** `fn` of the row's plan tree: at once when the request has loaded it (a tree's rows), else when it has. */
+const onTree = <R>(row: Row, ctx: MercuriusContext, fn: (t: PlanTree) => R) => ctx.loaders.trees.with(row.planId, fn);
 
-/** Risks from a plan tree or a city-wide list carry their derived values; a bare row gets them from its plan. */
-async function view(r: RiskRow | RiskView, ctx: MercuriusContext): Promise<RiskView> {
-  return 'ikpBasis' in r ? r : (await tree(r, ctx)).risksById.get(r.id)!;
-}
-/** A derived field (no arguments); its result is checked against the field where it is used. */
-const derived = <K extends keyof RiskView>(k: K) => async (r: RiskRow, _a: Record<PropertyKey, never>, ctx: MercuriusContext) => (await view(r, ctx))[k];
+/**
+ * A derived field (no arguments). Risks from a plan tree or a city-wide list carry their derived values; a bare row
+ * gets them from its plan.
+ */
+const derived =
+  <K extends keyof RiskView>(k: K) =>
+  (r: RiskRow | RiskView, _a: Record<PropertyKey, never>, ctx: MercuriusContext) =>
+    'ikpBasis' in r ? r[k] : onTree(r, ctx, (t) => t.risksById.get(r.id)![k]);
 
 const mutations: MutationResolvers = {
   createProcess: async (_r, a, ctx) => fresh(ctx, await ctx.services.vor.createProcess(ctx, a.input)),
@@ -35,15 +38,15 @@ const mutations: MutationResolvers = {
 export const vorResolvers: Resolvers = {
   Mutation: mutations,
   Process: {
-    goal: async (p, _a, ctx) => (await tree(p, ctx)).goalsById.get(p.goalId) ?? null,
+    goal: (p, _a, ctx) => onTree(p, ctx, (t) => t.goalsById.get(p.goalId) ?? null),
     mandatory: (p) => p.mandatoryProcessId !== null,
-    workingMethods: async (p, _a, ctx) => (await tree(p, ctx)).workingMethodsByProcess.get(p.id) ?? [],
+    workingMethods: (p, _a, ctx) => onTree(p, ctx, (t) => t.workingMethodsByProcess.get(p.id) ?? []),
     origin: originResolver((t) => t.processesById),
   },
   WorkingMethod: {
     mandatory: (w) => w.mandatoryWorkingMethodId !== null,
-    process: async (w, _a, ctx) => (await tree(w, ctx)).processesById.get(w.processId)!,
-    risks: async (w, _a, ctx) => (await tree(w, ctx)).risksByWorkingMethod.get(w.id) ?? [],
+    process: (w, _a, ctx) => onTree(w, ctx, (t) => t.processesById.get(w.processId)!),
+    risks: (w, _a, ctx) => onTree(w, ctx, (t) => t.risksByWorkingMethod.get(w.id) ?? []),
     origin: originResolver((t) => t.workingMethodsById),
   },
   Risk: {
@@ -55,25 +58,19 @@ export const vorResolvers: Resolvers = {
     consequenceLabel: derived('consequenceLabel'),
     previousRv: (r) => previousRiskValue(r),
     plan: (r, _a, ctx) => ctx.loaders.plans.load(r.planId),
-    workingMethod: async (r, _a, ctx) => (await tree(r, ctx)).workingMethodsById.get(r.workingMethodId)!,
-    process: async (r, _a, ctx) => {
-      const t = await tree(r, ctx);
-      return t.processOf(t.workingMethodsById.get(r.workingMethodId)!);
-    },
-    goal: async (r, _a, ctx) => {
-      const t = await tree(r, ctx);
-      return t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!));
-    },
-    controls: async (r, _a, ctx) => (await tree(r, ctx)).controlsByRisk.get(r.id) ?? [],
+    workingMethod: (r, _a, ctx) => onTree(r, ctx, (t) => t.workingMethodsById.get(r.workingMethodId)!),
+    process: (r, _a, ctx) => onTree(r, ctx, (t) => t.processOf(t.workingMethodsById.get(r.workingMethodId)!)),
+    goal: (r, _a, ctx) => onTree(r, ctx, (t) => t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))),
+    controls: (r, _a, ctx) => onTree(r, ctx, (t) => t.controlsByRisk.get(r.id) ?? []),
     origin: originResolver((t) => t.risksById),
   },
   Control: {
-    risk: async (c, _a, ctx) => (await tree(c, ctx)).risksById.get(c.riskId)!,
-    activities: async (c, _a, ctx) => (await tree(c, ctx)).activitiesByControl.get(c.id) ?? [],
+    risk: (c, _a, ctx) => onTree(c, ctx, (t) => t.risksById.get(c.riskId)!),
+    activities: (c, _a, ctx) => onTree(c, ctx, (t) => t.activitiesByControl.get(c.id) ?? []),
     origin: originResolver((t) => t.controlsById),
   },
   ControlActivity: {
-    control: async (a, _a, ctx) => (await tree(a, ctx)).controlsById.get(a.controlId)!,
+    control: (a, _a, ctx) => onTree(a, ctx, (t) => t.controlsById.get(a.controlId)!),
     origin: originResolver((t) => t.activitiesById),
   },
 };

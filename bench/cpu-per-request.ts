@@ -1,0 +1,42 @@
+/**
+ * CPU per request of the service for one workload shape, in process (app.inject, no sockets): a figure that moves
+ * less than req/s when the machine is shared. Not a test; a tool for profiling between bench runs.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ik_bench npx tsx bench/cpu-per-request.ts [W1|W2] [requests]
+ */
+import { createSigner } from 'fast-jwt';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { namndCode } from './dataset.js';
+
+const SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
+const shape = (process.argv[2] ?? 'W1').toUpperCase();
+const N = Number(process.argv[3] ?? 300);
+const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench-viewer', roles: ['viewer:*'] });
+const config = loadConfig({ ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', NODE_ENV: 'production', WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false', WEBHOOK_SECRET_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` });
+const app = await buildApp(config);
+await app.ready();
+const W1 = `query($c: String!, $y: Int!) { plan(namndCode: $c, year: $y) { id year status ikpThreshold
+  processes { id name sortOrder goal { code title } workingMethods { id name sortOrder risks { id nr title description
+  likelihood consequence rv inIkp band { key } controls { id description activities { id description responsible periods
+  followUps { id period status outcome } } } } } } } }`;
+const W2 = `query($y: Int!, $b: String!, $a: String) { risks(filter: { year: $y, band: $b }, first: 100, after: $a) {
+  nodes { id nr title likelihood consequence rv band { key } plan { year namnd { code } } } pageInfo { hasNextPage endCursor } } }`;
+const one = async (i: number) => {
+  if (shape === 'ME') {
+    const r = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"query":"{ me { sub } }"}' });
+    return r.body.length;
+  }
+  const variables = shape === 'W1' ? { c: namndCode(1 + (i % 100)), y: 2017 + (i % 10) } : { y: 2017 + (i % 10), b: 'KRITISK', a: null };
+  const r = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ query: shape === 'W1' ? W1 : W2, variables }) });
+  if (r.statusCode !== 200 || r.body.includes('"errors"')) throw new Error(r.body.slice(0, 300));
+  return r.body.length;
+};
+for (let i = 0; i < 50; i++) await one(i);
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+let bytes = 0;
+for (let i = 0; i < N; i++) bytes += await one(i);
+const cpu = process.cpuUsage(c0);
+console.log(`${shape}: ${N} requests, ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms CPU each (user ${(cpu.user / 1000 / N).toFixed(2)}), ${((performance.now() - t0) / N).toFixed(2)} ms wall, ${Math.round(bytes / N)} B`);
+await app.close();

@@ -1,0 +1,72 @@
+import { getTableColumns, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
+
+/**
+ * Many tables' rows in one statement: each as one json array built in PostgreSQL, keyed as drizzle keys the rows,
+ * so a whole plan costs one round trip and one JSON.parse instead of a statement and a row mapping per table.
+ */
+export interface JsonRowsSpec {
+  table: PgTable;
+  where: SQL;
+  /** Columns of `table` (or of `extra`, by key) the array is ordered by, ascending. */
+  orderBy: (AnyColumn | string)[];
+  /** More fields per row, from joined tables: key → expression. */
+  extra?: Record<string, SQL>;
+  join?: SQL;
+}
+
+const keysOf = new WeakMap<PgTable, Map<AnyColumn, string>>();
+function columnKeys(table: PgTable): Map<AnyColumn, string> {
+  let m = keysOf.get(table);
+  if (!m) keysOf.set(table, (m = new Map(Object.entries(getTableColumns(table)).map(([k, c]) => [c as AnyColumn, k]))));
+  return m;
+}
+
+/** `(select json_agg(…) …)`: the rows of one table as a json array ('[]' when none). */
+export function jsonRowsSql({ table, where, orderBy, extra = {}, join }: JsonRowsSpec): SQL {
+  const keys = columnKeys(table);
+  const name = getTableName(table);
+  const fields = [
+    ...[...keys].map(([col, key]) => sql`${sql.identifier(name)}.${sql.identifier(col.name)} as ${sql.identifier(key)}`),
+    ...Object.entries(extra).map(([key, e]) => sql`${e} as ${sql.identifier(key)}`),
+  ];
+  const order = orderBy.map((o) => sql`x.${sql.identifier(typeof o === 'string' ? o : keys.get(o)!)}`);
+  return sql`(select coalesce(json_agg(x order by ${sql.join(order, sql`, `)}), '[]'::json) from (select ${sql.join(fields, sql`, `)}
+    from ${table} ${join ?? sql``} where ${where}) x)`;
+}
+
+const dateKeysOf = new WeakMap<PgTable, string[]>();
+
+/** The rows as drizzle returns them: JSON has no dates, so timestamp columns become Date again (in place). */
+export function fromJsonRows<T>(table: PgTable, value: unknown): T[] {
+  let dates = dateKeysOf.get(table);
+  if (!dates) {
+    dates = Object.entries(getTableColumns(table))
+      .filter(([, c]) => c.columnType === 'PgTimestamp')
+      .map(([k]) => k);
+    dateKeysOf.set(table, dates);
+  }
+  const rows = (typeof value === 'string' ? JSON.parse(value) : value ?? []) as Record<string, unknown>[];
+  if (dates.length) {
+    for (const row of rows) {
+      for (const k of dates) if (row[k] != null) row[k] = new Date(row[k] as string);
+    }
+  }
+  return rows as T[];
+}
+
+const dialect = new PgDialect();
+
+/**
+ * A statement whose text does not depend on its one value (an array, say): rendered to text once, so a hot read
+ * does not rebuild and render hundreds of SQL chunks per request. Every `${p}` in `build` is that value.
+ */
+export function renderedOnce(build: (p: SQL) => SQL): (value: unknown) => SQL {
+  let parts: string[] | undefined;
+  return (value) => {
+    parts ??= dialect.sqlToQuery(build(sql`${null}`)).sql.split(/\$\d+\b/);
+    const chunks: SQL[] = [sql.raw(parts[0])];
+    for (let i = 1; i < parts.length; i++) chunks.push(sql`${sql.param(value)}`, sql.raw(parts[i]));
+    return sql.join(chunks);
+  };
+}

@@ -142,11 +142,13 @@ export class PlanTree {
   }
 }
 
+/**
+ * The row with its derived values, in place: rows come fresh from a repository statement, and copying every field of
+ * every risk per request showed in the profile. Reading the row's own fields is unchanged.
+ */
 export function riskView(r: RiskRow, plan: Pick<PlanWithNamnd, 'ikpThreshold' | 'matrix'>): RiskView {
-  return {
-    ...r,
-    ...deriveRisk(r, plan),
-    likelihoodLabel: labelOf(LIKELIHOOD_LABELS, r.likelihood),
-    consequenceLabel: labelOf(CONSEQUENCE_LABELS, r.consequence),
-  };
+  const v = Object.assign(r, deriveRisk(r, plan)) as RiskView;
+  v.likelihoodLabel = labelOf(LIKELIHOOD_LABELS, r.likelihood);
+  v.consequenceLabel = labelOf(CONSEQUENCE_LABELS, r.consequence);
+  return v;
 }

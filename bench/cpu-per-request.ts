@@ -16,7 +16,7 @@ const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_0
 const config = loadConfig({ ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', NODE_ENV: 'production', WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false', WEBHOOK_SECRET_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` });
 const app = await buildApp(config);
 await app.ready();
-const W1 = `query($c: String!, $y: Int!) { plan(namndCode: $c, year: $y) { id year status ikpThreshold
+const W1 = process.env.W1_QUERY ?? `query($c: String!, $y: Int!) { plan(namndCode: $c, year: $y) { id year status ikpThreshold
   processes { id name sortOrder goal { code title } workingMethods { id name sortOrder risks { id nr title description
   likelihood consequence rv inIkp band { key } controls { id description activities { id description responsible periods
   followUps { id period status outcome } } } } } } } }`;

@@ -58,15 +58,22 @@ export function fromJsonRows<T>(table: PgTable, value: unknown): T[] {
 const dialect = new PgDialect();
 
 /**
- * A statement whose text does not depend on its one value (an array, say): rendered to text once, so a hot read
- * does not rebuild and render hundreds of SQL chunks per request. Every `${p}` in `build` is that value.
+ * A statement whose text does not depend on its values: rendered to text once, so a hot read does not rebuild and
+ * render hundreds of SQL chunks per request. `build` gets one SQL parameter per value (`arity` of them).
  */
-export function renderedOnce(build: (p: SQL) => SQL): (value: unknown) => SQL {
+export function renderedOnce(build: (...p: SQL[]) => SQL, arity = 1): (...values: unknown[]) => SQL {
   let parts: string[] | undefined;
-  return (value) => {
-    parts ??= dialect.sqlToQuery(build(sql`${null}`)).sql.split(/\$\d+\b/);
+  let order: number[] = [];
+  return (...values) => {
+    if (!parts) {
+      const markers = Array.from({ length: arity }, (_, i) => `\u0000param${i}`);
+      const q = dialect.sqlToQuery(build(...markers.map((m) => sql`${m}`)));
+      parts = q.sql.split(/\$\d+\b/);
+      order = [...q.sql.matchAll(/\$(\d+)\b/g)].map((m) => markers.indexOf(q.params[Number(m[1]) - 1] as string));
+      if (order.some((o) => o < 0)) throw new Error('renderedOnce: the statement has a parameter of its own');
+    }
     const chunks: SQL[] = [sql.raw(parts[0])];
-    for (let i = 1; i < parts.length; i++) chunks.push(sql`${sql.param(value)}`, sql.raw(parts[i]));
+    for (let i = 1; i < parts.length; i++) chunks.push(sql`${sql.param(values[order[i - 1]])}`, sql.raw(parts[i]));
     return sql.join(chunks);
   };
 }

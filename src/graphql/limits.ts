@@ -8,8 +8,10 @@ import {
   type FieldNode,
   type GraphQLCompositeType,
   getOperationAST,
+  getVariableValues,
   isListType,
   parse,
+  visit,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -151,23 +153,75 @@ export function estimateOperation(
  * gets no estimate: GraphQL refuses it with its syntax error. An operation that cannot be selected is refused here,
  * and so is a mutation sent with GET.
  */
+/** Whether an operation's cost can depend on its variables: a page argument or a @skip/@include given by one. */
+function costUsesVariables(document: DocumentNode): boolean {
+  let uses = false;
+  visit(document, {
+    Argument(node) {
+      if (node.value.kind === 'Variable' && node.name.value in PAGE_ARGS) uses = true;
+    },
+    Directive(node) {
+      if (node.arguments?.some((a) => a.value.kind !== 'BooleanValue')) uses = true;
+    },
+  });
+  return uses;
+}
+
+interface Parsed {
+  document: DocumentNode;
+  variableFree: boolean;
+  /** The last estimate, when it does not depend on the variables, with the list bound it was made under. */
+  cost?: { listSize: number; value: number };
+}
+const PARSED_CACHE_SIZE = 500;
+const parsedBySchema = new WeakMap<GraphQLSchema, Map<string, Parsed | null>>();
+
+/** The parsed text (null when it does not parse), from a small cache: a client repeats the same few documents. */
+function parsedText(schema: GraphQLSchema, text: string): Parsed | null {
+  let cache = parsedBySchema.get(schema);
+  if (!cache) parsedBySchema.set(schema, (cache = new Map()));
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  let parsed: Parsed | null;
+  try {
+    const document = parse(text);
+    parsed = { document, variableFree: !costUsesVariables(document) };
+  } catch {
+    parsed = null;
+  }
+  if (cache.size >= PARSED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(text, parsed);
+  return parsed;
+}
+
+/**
+ * Estimates every operation of a request (one, or each of a batch) before any of it runs. A text that does not parse
+ * gets no estimate: GraphQL refuses it with its syntax error. An operation that cannot be selected is refused here,
+ * and so is a mutation sent with GET. A document whose cost cannot depend on its variables is estimated once per
+ * list bound.
+ */
 export function estimateRequest(schema: GraphQLSchema, method: string, body: unknown, listSize: number): (Estimate | null)[] {
   const ops = (Array.isArray(body) ? body : [body]) as (OperationRequest | null)[];
   return ops.map((op) => {
     if (!op || typeof op !== 'object' || typeof op.query !== 'string') return null;
-    let document: DocumentNode;
-    try {
-      document = parse(op.query);
-    } catch {
-      return null;
-    }
+    const parsed = parsedText(schema, op.query);
+    if (!parsed) return null;
+    const { document } = parsed;
     const name = typeof op.operationName === 'string' && op.operationName ? op.operationName : undefined;
     const operation = getOperationAST(document, name);
     if (method === 'GET' && operation && operation.operation !== 'query') {
       throw new AppError('METHOD_NOT_ALLOWED', `A ${operation.operation} must be sent with POST; GET may only query`, 405);
     }
-    const estimate = estimateOperation(schema, document, variablesOf(op.variables), name, listSize);
+    // Only an unnamed pick (the document's one operation) is cached: the name is part of what is estimated.
+    const cacheable = parsed.variableFree && !name && operation;
+    const variables = variablesOf(op.variables);
+    // The variables are still checked against their types each time: a bad one gets the same refusal as uncached.
+    if (cacheable && parsed.cost?.listSize === listSize && !getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) {
+      return { cost: parsed.cost.value, kind: operation.operation };
+    }
+    const estimate = estimateOperation(schema, document, variables, name, listSize);
     if (!operation) throw estimate.error!;
+    if (cacheable && estimate.cost !== undefined && !estimate.error) parsed.cost = { listSize, value: estimate.cost };
     return { ...estimate, kind: operation.operation };
   });
 }

@@ -31,4 +31,4 @@ export const modules = [
 ] as const;
 
 export type { PlanTree, PlanWithNamnd } from './plans/index.js';
-export type { DeadlineCalendar } from './follow-ups/index.js';
+export type { DeadlineCalendar, PlanFollowUpRows } from './follow-ups/index.js';

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql, type AnyColumn } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { actions, assessments, followUps, namnder, periodDeadlines, plans } from '../../db/schema/index.js';
 import { rawRows } from '../../db/raw.js';
@@ -28,20 +28,27 @@ export interface PlanFollowUpRows {
 /** For the versioned-update and transition helpers, which take the table they write. */
 export const FOLLOW_UP_TABLES = { followUps, actions, assessments };
 
-/** Follow-up data of the plans `$ids` (a uuid array): see followUpRepository.forPlans. */
-const FOLLOW_UPS_SQL = renderedOnce((ids) => {
-  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} = any(${ids}::uuid[])`;
-  return sql`select ${jsonRowsSql({ table: followUps, where: inPlans(followUps), orderBy: [followUps.period, followUps.createdAt] })} as "followUps",
+/** Follow-up data of the plans whose ids `ids` selects (a subquery), as json columns of one select. */
+export function followUpJsonFields(ids: SQL): SQL {
+  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} in ${ids}`;
+  return sql`${jsonRowsSql({ table: followUps, where: inPlans(followUps), orderBy: [followUps.period, followUps.createdAt] })} as "followUps",
     ${jsonRowsSql({ table: actions, where: inPlans(actions), orderBy: [actions.plannedYear, actions.dueDate, actions.createdAt] })} as actions,
     ${jsonRowsSql({ table: assessments, where: inPlans(assessments), orderBy: [assessments.createdAt] })} as assessments`;
-});
+}
+
+/** The rows of followUpJsonFields' columns. */
+export function followUpRowsFromJson(row: Record<string, unknown>): PlanFollowUpRows {
+  return { followUps: fromJsonRows(followUps, row.followUps), actions: fromJsonRows(actions, row.actions), assessments: fromJsonRows(assessments, row.assessments) };
+}
+
+const FOLLOW_UPS_SQL = renderedOnce((ids) => sql`with target as (select unnest(${ids}::uuid[]) as id) select ${followUpJsonFields(sql`(select id from target)`)}`);
 
 export const followUpRepository = {
   /** Follow-up data of many plans in one statement (each table as a json array). */
   async forPlans(db: DbOrTx, planIds: readonly string[]): Promise<PlanFollowUpRows> {
     if (!planIds.length) return { followUps: [], actions: [], assessments: [] };
-    const [row] = await rawRows<Record<keyof PlanFollowUpRows, unknown>>(db, FOLLOW_UPS_SQL([...planIds]));
-    return { followUps: fromJsonRows(followUps, row.followUps), actions: fromJsonRows(actions, row.actions), assessments: fromJsonRows(assessments, row.assessments) };
+    const [row] = await rawRows<Record<string, unknown>>(db, FOLLOW_UPS_SQL([...planIds]));
+    return followUpRowsFromJson(row);
   },
   /** The moved deadlines of these years, in one statement. */
   deadlines(db: DbOrTx, years: readonly number[]): Promise<PeriodDeadlineRow[]> {

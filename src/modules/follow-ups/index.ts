@@ -33,6 +33,7 @@ export {
   type Period,
 } from './deadlines.js';
 export type { ActionRow, AssessmentRow, FollowUpRow, PlanFollowUpRows } from './follow-ups.repository.js';
+export { followUpJsonFields, followUpRowsFromJson } from './follow-ups.repository.js';
 
 /** The moved period deadlines of these years as a calendar, in one statement (reports, exports). */
 export { calendarOf as deadlineCalendarFor, type PeriodDeadlineView } from './deadlines.service.js';

@@ -4,6 +4,7 @@ import { rawRows } from '../../db/raw.js';
 import { ALL } from '../../auth/actor.js';
 import type { RiskFilter } from '../risks/index.js';
 import { riskColumnsSql } from '../risks/index.js';
+import { followUpJsonFields, followUpRowsFromJson, type PlanFollowUpRows } from '../follow-ups/index.js';
 import type { DbOrTx } from '../../db/client.js';
 import { actions, assessments, controlActivities, controls, followUps, goals, namnder, planDecisions, plans, processes, risks, workingMethods } from '../../db/schema/index.js';
 
@@ -40,17 +41,37 @@ function getPlanColumns() {
 const PLAN_CONTENT = { processes, workingMethods, risks, controls, controlActivities, followUps, actions, assessments, decisions: planDecisions };
 export type PlanContentKind = keyof typeof PLAN_CONTENT;
 
-/** Plan content of the plans `$ids` (a uuid array): see planRepository.content. */
-const CONTENT_SQL = renderedOnce((ids) => {
-  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} = any(${ids}::uuid[])`;
-  return sql`select ${jsonRowsSql({ table: plans, where: sql`${plans.id} = any(${ids}::uuid[])`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
-    ${jsonRowsSql({ table: goals, where: sql`${goals.year} in (select ${plans.year} from ${plans} where ${plans.id} = any(${ids}::uuid[]))`, orderBy: [goals.code] })} as goals,
+/** The content of the plans whose ids `ids` selects (a subquery), as json columns of one select. */
+function contentFields(ids: SQL): SQL {
+  const inPlans = (t: { planId: AnyColumn }) => sql`${t.planId} in ${ids}`;
+  return sql`${jsonRowsSql({ table: plans, where: sql`${plans.id} in ${ids}`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
+    ${jsonRowsSql({ table: goals, where: sql`${goals.year} in (select ${plans.year} from ${plans} where ${plans.id} in ${ids})`, orderBy: [goals.code] })} as goals,
     ${jsonRowsSql({ table: processes, where: inPlans(processes), orderBy: [processes.sortOrder, processes.createdAt] })} as processes,
     ${jsonRowsSql({ table: workingMethods, where: inPlans(workingMethods), orderBy: [workingMethods.sortOrder, workingMethods.createdAt] })} as "workingMethods",
     ${jsonRowsSql({ table: risks, where: inPlans(risks), orderBy: [risks.nr] })} as risks,
     ${jsonRowsSql({ table: controls, where: inPlans(controls), orderBy: [controls.sortOrder, controls.createdAt] })} as controls,
     ${jsonRowsSql({ table: controlActivities, where: inPlans(controlActivities), orderBy: [controlActivities.sortOrder, controlActivities.createdAt] })} as activities`;
-});
+}
+
+function contentOf(row: Record<string, unknown>): PlanContentRows {
+  return {
+    plans: fromJsonRows(plans, row.plans),
+    goals: fromJsonRows(goals, row.goals),
+    processes: fromJsonRows(processes, row.processes),
+    workingMethods: fromJsonRows(workingMethods, row.workingMethods),
+    risks: fromJsonRows(risks, row.risks),
+    controls: fromJsonRows(controls, row.controls),
+    activities: fromJsonRows(controlActivities, row.activities),
+  };
+}
+
+// The plans are named once, in a CTE every json column reads.
+const TARGET = sql`(select id from target)`;
+const CONTENT_SQL = renderedOnce((ids) => sql`with target as (select unnest(${ids}::uuid[]) as id) select ${contentFields(TARGET)}`);
+const byNamndYear = (code: SQL, y: SQL) =>
+  sql`with target as (select ${plans.id} as id from ${plans} join ${namnder} on ${namnder.id} = ${plans.namndId} where ${namnder.code} = ${code} and ${plans.year} = ${y}::int)`;
+const BUNDLE_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}`, 2);
+const BUNDLE_WITH_FOLLOW_UPS_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}, ${followUpJsonFields(TARGET)}`, 2);
 
 export const planRepository = {
   async find(db: DbOrTx, where: SQL, lock?: 'update' | 'share'): Promise<PlanWithNamnd | undefined> {
@@ -175,15 +196,12 @@ export const planRepository = {
   /** A whole plan (or many): one statement, whatever the size of the plans (each table as a json array). */
   async content(db: DbOrTx, planIds: readonly string[]): Promise<PlanContentRows> {
     if (!planIds.length) return { plans: [], goals: [], processes: [], workingMethods: [], risks: [], controls: [], activities: [] };
-    const [row] = await rawRows<Record<keyof PlanContentRows, unknown>>(db, CONTENT_SQL([...planIds]));
-    return {
-      plans: fromJsonRows(plans, row.plans),
-      goals: fromJsonRows(goals, row.goals),
-      processes: fromJsonRows(processes, row.processes),
-      workingMethods: fromJsonRows(workingMethods, row.workingMethods),
-      risks: fromJsonRows(risks, row.risks),
-      controls: fromJsonRows(controls, row.controls),
-      activities: fromJsonRows(controlActivities, row.activities),
-    };
+    const [row] = await rawRows<Record<string, unknown>>(db, CONTENT_SQL([...planIds]));
+    return contentOf(row);
+  },
+  /** A nämnd's plan of a year with its whole content (and its follow-up data when asked), in one statement. */
+  async bundleByNamndYear(db: DbOrTx, code: string, y: number, withFollowUps: boolean): Promise<{ content: PlanContentRows; followUps: PlanFollowUpRows | null }> {
+    const [row] = await rawRows<Record<string, unknown>>(db, (withFollowUps ? BUNDLE_WITH_FOLLOW_UPS_SQL : BUNDLE_SQL)(code, y));
+    return { content: contentOf(row), followUps: withFollowUps ? followUpRowsFromJson(row) : null };
   },
 };

@@ -7,8 +7,12 @@ import { changesSincePreviousYear } from './year-changes.js';
 import { fresh, freshPlans } from '../../graphql/module.js';
 import { matchesRiskFilter } from '../risks/index.js';
 import { decidedPlan } from './decided-plan.js';
+import { requestedFields } from '../../graphql/lookahead.js';
 
 const tree = (p: { id: string }, ctx: MercuriusContext) => ctx.loaders.trees.load(p.id);
+/** Plan fields answered from its tree, and fields anywhere below that read its follow-up data. */
+const TREE_FIELDS = ['goals', 'processes', 'risks', 'ikp', 'matrix', 'bandCounts', 'ruleViolations', 'changesSincePreviousYear'];
+const FOLLOW_UP_FIELDS = ['followUps', 'actions', 'assessment', 'followUpSummary'];
 
 function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
   ctx.loaders.followUps.clear(plan.id);
@@ -18,7 +22,16 @@ function planAfter(ctx: MercuriusContext, plan: PlanWithNamnd): PlanWithNamnd {
 
 export const plansResolvers: Resolvers = {
   Query: {
-    plan: (_r, a, ctx) => ctx.services.plans.get(ctx, a.namndCode, a.year),
+    // Asked for its tree, the plan comes with it (and its follow-up data, when asked too) in one statement.
+    plan: async (_r, a, ctx, info) => {
+      const top = requestedFields(info, false);
+      if (!TREE_FIELDS.some((f) => top.has(f))) return ctx.services.plans.get(ctx, a.namndCode, a.year);
+      const all = requestedFields(info, true);
+      const found = await ctx.services.plans.getTree(ctx, a.namndCode, a.year, FOLLOW_UP_FIELDS.some((f) => all.has(f)));
+      if (!found) return null;
+      ctx.loaders.primeTree(found.tree, found.followUps);
+      return found.tree.plan;
+    },
     planById: (_r, a, ctx) => ctx.services.plans.byId(ctx, a.id),
     plans: (_r, a, ctx) => ctx.services.plans.list(ctx, a.filter ?? {}, a),
     risks: async (_r, a, ctx) => {

@@ -65,6 +65,16 @@ export function createPlanService({ db }: ServiceDeps) {
       return (await planRepository.byNamndYear(db, c, y)) ?? null;
     },
 
+    /** The plan with its whole VoR tree (and its follow-up data when asked), in one statement; null when there is none. */
+    async getTree(ctx: RequestContext, code: string, y: number, withFollowUps: boolean) {
+      const c = parseInput(namndCode(), code, 'namndCode');
+      parseInput(year(), y, 'year');
+      requireRead(ctx.actor, c);
+      const { content, followUps } = await planRepository.bundleByNamndYear(db, c, y, withFollowUps);
+      const [tree] = PlanTree.fromRows(content).values();
+      return tree ? { tree, followUps } : null;
+    },
+
     async byId(ctx: RequestContext, id: string): Promise<PlanWithNamnd> {
       const plan = await planRepository.byId(db, parseInput(uuid(), id, 'id'));
       if (!plan) throw new NotFoundError('Plan', id);

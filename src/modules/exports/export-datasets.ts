@@ -5,6 +5,7 @@ import {
   CONSEQUENCE_LABELS,
   bandOrder,
   deriveRisk,
+  exportSqlRisk,
   LIKELIHOOD_LABELS,
   type DerivedRisk,
   type IkpOverride,
@@ -23,13 +24,13 @@ import {
   PLAN_STATUS_LABELS,
 } from '../labels.js';
 import { isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
+import { csvField, csvLineSql, sqlField, sqlText, type Cell, type ColumnType } from './csv.js';
 
 // The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
 // so pages and streams have a stable order) and an ordered list of columns: that order is a public contract
 // (openapi/columns.json), so columns may only ever be added at the end.
 
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'boolean' | 'timestamp' | 'date';
-export type Cell = string | number | boolean | null;
+export type { Cell, ColumnType } from './csv.js';
 export type ExportRow = Record<string, Cell>;
 type RawRow = Record<string, unknown>;
 
@@ -79,6 +80,12 @@ export interface Dataset {
   /** Only auditors and admins may export it. */
   auditOnly?: boolean;
   mapper?: (db: DbOrTx, at: ExportMoment) => RowMapper;
+  /**
+   * The mapper's columns derived in SQL instead, so CSV lines are built in the database: joins and fields added to
+   * the select, and the columns' values over them (as q."field"). A dataset with a mapper and none of this streams
+   * its CSV through the mapper.
+   */
+  csvSql?: { joins: SQL; select: SQL; values: Record<string, SQL> };
   /** Has columns derived from today's date (overdue): they change without updated_at, so the ETag has the day. */
   asOfToday?: boolean;
 }
@@ -121,9 +128,9 @@ const cellColumns = (unassessed: string, nullable: boolean): ColumnSpec[] => {
   const o = { nullable };
   return [
     ['likelihood', 'integer', `Sannolikhet 1–5${unassessed}`, o],
-    ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', o],
+    ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', { ...o, label: { of: 'likelihood', labels: LIKELIHOOD_LABELS } }],
     ['consequence', 'integer', `Konsekvens 1–5${unassessed}`, o],
-    ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', o],
+    ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', { ...o, label: { of: 'consequence', labels: CONSEQUENCE_LABELS } }],
     ['rv', 'integer', 'Riskvärde = likelihood × consequence', o],
     ['band', 'text', "Band key in the plan's matrix, e.g. KRITISK", optional],
     ['band_label', 'text', 'Band name, e.g. Kritisk', optional],
@@ -273,6 +280,34 @@ function matrixCellMapper(db: DbOrTx): RowMapper {
         updated_at: raw.updated_at as string,
         created_at: raw.created_at as string,
       };
+    },
+  };
+}
+
+/**
+ * What riskMapper and matrixCellMapper derive with deriveRisk, as SQL from its mirror (exportSqlRisk), with the
+ * plan's matrix and threshold: cellColumns, band_order and the named IKP columns.
+ */
+function derivedCellSql(likelihood: string, consequence: string, ikpOverride: string, ikp: { in_ikp?: string; ikp_basis?: string } = {}): Dataset['csvSql'] {
+  const d = exportSqlRisk({
+    likelihood: sql.raw(likelihood),
+    consequence: sql.raw(consequence),
+    ikpOverride: sql.raw(ikpOverride),
+    ikpThreshold: sql.raw('p.ikp_threshold'),
+    matrix: sql.raw('p.matrix'),
+  });
+  const q = (field: string) => sql.raw(`q."${field}"`);
+  return {
+    joins: d.bandJoin('derived_band'),
+    select: sql`${d.rv} as derived_rv, ${d.inIkp} as derived_in_ikp, ${d.ikpBasis} as derived_ikp_basis, derived_band.key as derived_band,
+      derived_band.label as derived_band_label, derived_band.color as derived_band_color, derived_band.ord as derived_band_order`,
+    values: {
+      rv: q('derived_rv'),
+      band: q('derived_band'),
+      band_label: q('derived_band_label'),
+      band_color: q('derived_band_color'),
+      band_order: q('derived_band_order'),
+      ...Object.fromEntries(Object.entries(ikp).map(([column, field]) => [column, q(`derived_${field}`)])),
     },
   };
 }
@@ -601,6 +636,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('r.updated_at'),
     createdAt: sql.raw('r.created_at'),
     mapper: riskMapper,
+    csvSql: derivedCellSql('r.likelihood', 'r.consequence', 'r.ikp_override::text', { in_ikp: 'in_ikp', ikp_basis: 'ikp_basis' }),
   },
 
   controls: {
@@ -847,6 +883,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw(CELL_UPDATED_AT),
     createdAt: sql.raw('p.created_at'),
     mapper: matrixCellMapper,
+    csvSql: derivedCellSql('l.v', 'c.v', 'null::text'),
   },
 
   'action-tags': {
@@ -962,6 +999,26 @@ export function columnMapper(dataset: Dataset): RowMapper {
 }
 
 export const columnNames = (dataset: Dataset) => dataset.columns.map((c) => c.name);
+
+/** Whether the dataset's CSV lines can be built in the database: every column is a field or derived in SQL. */
+export const csvInSql = (dataset: Dataset) => !dataset.mapper || !!dataset.csvSql;
+
+/**
+ * One CSV line per row of `q` (the dataset's select, with csvSql's fields), from the same column list as
+ * columnMapper and csvLine: a field or its SQL value, a label looked up from a constant list, quoted as csvField does.
+ */
+export function csvLineOf(dataset: Dataset, delimiter: string): SQL {
+  const fields = dataset.columns.map((c) => {
+    const value = dataset.csvSql?.values[c.name];
+    if (!value && c.label) {
+      // Constant labels are quoted here, once.
+      const cases = Object.entries(c.label.labels).map(([code, label]) => sql`when ${sqlText(code)} then ${sqlText(csvField(label, delimiter))}`);
+      return { text: sql`case (q.${sql.raw(`"${c.label.of}"`)})::text ${sql.join(cases, sql` `)} end`, plain: true };
+    }
+    return sqlField(value ?? sql.raw(`q."${c.name}"`), c.type);
+  });
+  return csvLineSql(fields, delimiter);
+}
 
 /** A row's key, as the cursor and the deletions' row_id carry it. */
 export const keyOf = (dataset: Dataset, row: Record<string, unknown>): string =>

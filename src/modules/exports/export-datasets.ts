@@ -23,7 +23,7 @@ import {
   PERIOD_LABELS,
   PLAN_STATUS_LABELS,
 } from '../labels.js';
-import { isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
+import { exportSqlDeadlines, isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
 import { csvField, csvLineSql, sqlField, sqlText, type Cell, type ColumnType } from './csv.js';
 
 // The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
@@ -52,6 +52,12 @@ export interface ExportMoment {
 export interface RowMapper {
   prepare(batch: RawRow[]): Promise<void>;
   map(raw: RawRow): ExportRow;
+}
+
+export interface CsvSql {
+  joins?: SQL;
+  select?: SQL;
+  values: Record<string, SQL>;
 }
 
 export interface Dataset {
@@ -85,7 +91,7 @@ export interface Dataset {
    * the select, and the columns' values over them (as q."field"). A dataset with a mapper and none of this streams
    * its CSV through the mapper.
    */
-  csvSql?: { joins: SQL; select: SQL; values: Record<string, SQL> };
+  csvSql?: (at: ExportMoment) => CsvSql;
   /** Has columns derived from today's date (overdue): they change without updated_at, so the ETag has the day. */
   asOfToday?: boolean;
 }
@@ -288,7 +294,7 @@ function matrixCellMapper(db: DbOrTx): RowMapper {
  * What riskMapper and matrixCellMapper derive with deriveRisk, as SQL from its mirror (exportSqlRisk), with the
  * plan's matrix and threshold: cellColumns, band_order and the named IKP columns.
  */
-function derivedCellSql(likelihood: string, consequence: string, ikpOverride: string, ikp: { in_ikp?: string; ikp_basis?: string } = {}): Dataset['csvSql'] {
+function derivedCellSql(likelihood: string, consequence: string, ikpOverride: string, ikp: { in_ikp?: string; ikp_basis?: string } = {}): () => CsvSql {
   const d = exportSqlRisk({
     likelihood: sql.raw(likelihood),
     consequence: sql.raw(consequence),
@@ -296,8 +302,7 @@ function derivedCellSql(likelihood: string, consequence: string, ikpOverride: st
     ikpThreshold: sql.raw('p.ikp_threshold'),
     matrix: sql.raw('p.matrix'),
   });
-  const q = (field: string) => sql.raw(`q."${field}"`);
-  return {
+  return () => ({
     joins: d.bandJoin('derived_band'),
     select: sql`${d.rv} as derived_rv, ${d.inIkp} as derived_in_ikp, ${d.ikpBasis} as derived_ikp_basis, derived_band.key as derived_band,
       derived_band.label as derived_band_label, derived_band.color as derived_band_color, derived_band.ord as derived_band_order`,
@@ -309,8 +314,13 @@ function derivedCellSql(likelihood: string, consequence: string, ikpOverride: st
       band_order: q('derived_band_order'),
       ...Object.fromEntries(Object.entries(ikp).map(([column, field]) => [column, q(`derived_${field}`)])),
     },
-  };
+  });
 }
+
+/** A field of the dataset's select in the query that builds CSV lines. */
+const q = (field: string) => sql.raw(`q."${field}"`);
+/** The export's day as an SQL date. */
+const exportDay = (at: ExportMoment) => sql`${at.today}::date`;
 
 const PERIOD_KEYS = ['t1', 't2', 'vb'] as const;
 const DEFAULT_BAND_KEYS = ['lag', 'medium', 'kritisk'] as const;
@@ -743,6 +753,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('f.updated_at'),
     createdAt: sql.raw('f.created_at'),
     mapper: followUpMapper,
+    csvSql: (at) => ({
+      values: {
+        late: exportSqlDeadlines.reportedLate(sql`${q('reported_at')}::timestamptz`, q('due_date')),
+        overdue: exportSqlDeadlines.pastDeadline(q('status'), q('due_date'), exportDay(at)),
+      },
+    }),
     asOfToday: true,
   },
 
@@ -784,6 +800,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('a.updated_at'),
     createdAt: sql.raw('a.created_at'),
     mapper: actionMapper,
+    csvSql: (at) => ({ values: { overdue: exportSqlDeadlines.isOverdue(q('status'), q('due_date'), exportDay(at)) } }),
     asOfToday: true,
   },
 
@@ -1007,9 +1024,10 @@ export const csvInSql = (dataset: Dataset) => !dataset.mapper || !!dataset.csvSq
  * One CSV line per row of `q` (the dataset's select, with csvSql's fields), from the same column list as
  * columnMapper and csvLine: a field or its SQL value, a label looked up from a constant list, quoted as csvField does.
  */
-export function csvLineOf(dataset: Dataset, delimiter: string): SQL {
+export function csvLineOf(dataset: Dataset, delimiter: string, at: ExportMoment): SQL {
+  const values = dataset.csvSql?.(at).values ?? {};
   const fields = dataset.columns.map((c) => {
-    const value = dataset.csvSql?.values[c.name];
+    const value = values[c.name];
     if (!value && c.label) {
       // Constant labels are quoted here, once.
       const cases = Object.entries(c.label.labels).map(([code, label]) => sql`when ${sqlText(code)} then ${sqlText(csvField(label, delimiter))}`);

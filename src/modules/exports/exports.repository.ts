@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import { rawRows } from '../../db/raw.js';
-import { csvLineOf, keyOf, type Dataset } from './export-datasets.js';
+import { csvLineOf, keyOf, type Dataset, type ExportMoment } from './export-datasets.js';
 
 export interface ExportSelection {
   dataset: Dataset;
@@ -47,26 +47,35 @@ function selectOf(sel: ExportSelection, after: string | undefined, limit: number
   return sql`select ${d.select} from ${d.from} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
 }
 
+const CHUNK_CHARS = 32 * 1024;
+
 /** The dataset's CSV lines in key order, each one text value built in the database (csvLineOf). */
-function csvLinesOf(sel: ExportSelection, delimiter: string, after: string | undefined, limit: number | undefined): SQL {
+function csvLinesOf(sel: ExportSelection, delimiter: string, at: ExportMoment, after: string | undefined, limit: number | undefined): SQL {
   const d = sel.dataset;
-  const extra = d.csvSql;
-  const inner = sql`select ${d.select}${extra ? sql`, ${extra.select}` : sql``}, ${d.key.expr} as export_key
+  const extra = d.csvSql?.(at);
+  const inner = sql`select ${d.select}${extra?.select ? sql`, ${extra.select}` : sql``}, ${d.key.expr} as export_key
     from ${d.from} ${extra?.joins ?? sql``} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
-  return sql`select ${csvLineOf(d, delimiter)} as line, q.export_key from (${inner}) q`;
+  return sql`select ${csvLineOf(d, delimiter, at)} as line, q.export_key from (${inner}) q`;
 }
 
 /**
  * CSV lines in key order, as a few big strings (one per batch), pulled only as fast as the consumer asks: the same
  * cursor (PostgreSQL) or keyset batches (PGlite) as streamRawRows, but node never sees a row's fields.
  */
-export async function* streamCsvBatches(database: Database, sel: ExportSelection, delimiter: string, batchSize: number): AsyncGenerator<string> {
+export async function* streamCsvBatches(database: Database, sel: ExportSelection, delimiter: string, at: ExportMoment, batchSize: number): AsyncGenerator<string> {
   if (database.pool) {
-    const q = sql`select x.line from (${csvLinesOf(sel, delimiter, sel.after, sel.limit)}) x`;
+    const q = sql`select x.line from (${csvLinesOf(sel, delimiter, at, sel.after, sel.limit)}) x`;
     for await (const rows of cursorBatches(database, q, batchSize)) {
+      // Pieces well under V8's large-object size: they die young instead of piling up until a full GC.
       let out = '';
-      for (const r of rows) out += r.line as string;
-      yield out;
+      for (const r of rows) {
+        out += r.line as string;
+        if (out.length >= CHUNK_CHARS) {
+          yield out;
+          out = '';
+        }
+      }
+      if (out) yield out;
     }
     return;
   }
@@ -76,7 +85,7 @@ export async function* streamCsvBatches(database: Database, sel: ExportSelection
     const [batch] = await rawRows<{ lines: string | null; n: number | string; last: string | null }>(
       database.db,
       sql`select string_agg(x.line, '' order by x.export_key) as lines, count(*) as n, ((array_agg(x.export_key order by x.export_key desc))[1])::text as last
-        from (${csvLinesOf(sel, delimiter, after, batchSize)}) x`,
+        from (${csvLinesOf(sel, delimiter, at, after, batchSize)}) x`,
     );
     if (batch.lines) yield batch.lines;
     if (Number(batch.n) < batchSize || batch.last === null) return;

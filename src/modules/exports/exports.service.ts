@@ -164,7 +164,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
       if (csvInSql(sel.dataset)) {
         // Lines built in the database, a batch per string: node only passes text on.
         return open(
-          () => streamCsvBatches(database, sel, delimiter, batchSize),
+          () => streamCsvBatches(database, sel, delimiter, { today: today(clock) }, batchSize),
           async function* (batches) {
             yield header;
             yield* batches;

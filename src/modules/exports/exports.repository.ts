@@ -47,8 +47,6 @@ function selectOf(sel: ExportSelection, after: string | undefined, limit: number
   return sql`select ${d.select} from ${d.from} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
 }
 
-const CHUNK_CHARS = 32 * 1024;
-
 /** The dataset's CSV lines in key order, each one text value built in the database (csvLineOf). */
 function csvLinesOf(sel: ExportSelection, delimiter: string, at: ExportMoment, after: string | undefined, limit: number | undefined): SQL {
   const d = sel.dataset;
@@ -66,16 +64,9 @@ export async function* streamCsvBatches(database: Database, sel: ExportSelection
   if (database.pool) {
     const q = sql`select x.line from (${csvLinesOf(sel, delimiter, at, sel.after, sel.limit)}) x`;
     for await (const rows of cursorBatches(database, q, batchSize)) {
-      // Pieces well under V8's large-object size: they die young instead of piling up until a full GC.
       let out = '';
-      for (const r of rows) {
-        out += r.line as string;
-        if (out.length >= CHUNK_CHARS) {
-          yield out;
-          out = '';
-        }
-      }
-      if (out) yield out;
+      for (const r of rows) out += r.line as string;
+      yield out;
     }
     return;
   }

@@ -5,6 +5,7 @@ import {
   CONSEQUENCE_LABELS,
   bandOrder,
   deriveRisk,
+  exportSqlRisk,
   LIKELIHOOD_LABELS,
   type DerivedRisk,
   type IkpOverride,
@@ -22,14 +23,14 @@ import {
   PERIOD_LABELS,
   PLAN_STATUS_LABELS,
 } from '../labels.js';
-import { isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
+import { exportSqlDeadlines, isOverdue, pastDeadline, periodDeadlineSql, reportedLate } from '../follow-ups/index.js';
+import { csvField, csvLineSql, sqlField, sqlText, type Cell, type ColumnType } from './csv.js';
 
 // The flat, star-schema tables Power BI pulls. Each dataset is one SQL select (keyed by its surrogate id,
 // so pages and streams have a stable order) and an ordered list of columns: that order is a public contract
 // (openapi/columns.json), so columns may only ever be added at the end.
 
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'boolean' | 'timestamp' | 'date';
-export type Cell = string | number | boolean | null;
+export type { Cell, ColumnType } from './csv.js';
 export type ExportRow = Record<string, Cell>;
 type RawRow = Record<string, unknown>;
 
@@ -51,6 +52,12 @@ export interface ExportMoment {
 export interface RowMapper {
   prepare(batch: RawRow[]): Promise<void>;
   map(raw: RawRow): ExportRow;
+}
+
+export interface CsvSql {
+  joins?: SQL;
+  select?: SQL;
+  values: Record<string, SQL>;
 }
 
 export interface Dataset {
@@ -79,6 +86,12 @@ export interface Dataset {
   /** Only auditors and admins may export it. */
   auditOnly?: boolean;
   mapper?: (db: DbOrTx, at: ExportMoment) => RowMapper;
+  /**
+   * The mapper's columns derived in SQL instead, so CSV lines are built in the database: joins and fields added to
+   * the select, and the columns' values over them (as q."field"). A dataset with a mapper and none of this streams
+   * its CSV through the mapper.
+   */
+  csvSql?: (at: ExportMoment) => CsvSql;
   /** Has columns derived from today's date (overdue): they change without updated_at, so the ETag has the day. */
   asOfToday?: boolean;
 }
@@ -121,9 +134,9 @@ const cellColumns = (unassessed: string, nullable: boolean): ColumnSpec[] => {
   const o = { nullable };
   return [
     ['likelihood', 'integer', `Sannolikhet 1–5${unassessed}`, o],
-    ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', o],
+    ['likelihood_label', 'text', 'Osannolikt … Mycket sannolikt', { ...o, label: { of: 'likelihood', labels: LIKELIHOOD_LABELS } }],
     ['consequence', 'integer', `Konsekvens 1–5${unassessed}`, o],
-    ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', o],
+    ['consequence_label', 'text', 'Försumbar … Mycket allvarlig', { ...o, label: { of: 'consequence', labels: CONSEQUENCE_LABELS } }],
     ['rv', 'integer', 'Riskvärde = likelihood × consequence', o],
     ['band', 'text', "Band key in the plan's matrix, e.g. KRITISK", optional],
     ['band_label', 'text', 'Band name, e.g. Kritisk', optional],
@@ -276,6 +289,38 @@ function matrixCellMapper(db: DbOrTx): RowMapper {
     },
   };
 }
+
+/**
+ * What riskMapper and matrixCellMapper derive with deriveRisk, as SQL from its mirror (exportSqlRisk), with the
+ * plan's matrix and threshold: cellColumns, band_order and the named IKP columns.
+ */
+function derivedCellSql(likelihood: string, consequence: string, ikpOverride: string, ikp: { in_ikp?: string; ikp_basis?: string } = {}): () => CsvSql {
+  const d = exportSqlRisk({
+    likelihood: sql.raw(likelihood),
+    consequence: sql.raw(consequence),
+    ikpOverride: sql.raw(ikpOverride),
+    ikpThreshold: sql.raw('p.ikp_threshold'),
+    matrix: sql.raw('p.matrix'),
+  });
+  return () => ({
+    joins: d.bandJoin('derived_band'),
+    select: sql`${d.rv} as derived_rv, ${d.inIkp} as derived_in_ikp, ${d.ikpBasis} as derived_ikp_basis, derived_band.key as derived_band,
+      derived_band.label as derived_band_label, derived_band.color as derived_band_color, derived_band.ord as derived_band_order`,
+    values: {
+      rv: q('derived_rv'),
+      band: q('derived_band'),
+      band_label: q('derived_band_label'),
+      band_color: q('derived_band_color'),
+      band_order: q('derived_band_order'),
+      ...Object.fromEntries(Object.entries(ikp).map(([column, field]) => [column, q(`derived_${field}`)])),
+    },
+  });
+}
+
+/** A field of the dataset's select in the query that builds CSV lines. */
+const q = (field: string) => sql.raw(`q."${field}"`);
+/** The export's day as an SQL date. */
+const exportDay = (at: ExportMoment) => sql`${at.today}::date`;
 
 const PERIOD_KEYS = ['t1', 't2', 'vb'] as const;
 const DEFAULT_BAND_KEYS = ['lag', 'medium', 'kritisk'] as const;
@@ -601,6 +646,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('r.updated_at'),
     createdAt: sql.raw('r.created_at'),
     mapper: riskMapper,
+    csvSql: derivedCellSql('r.likelihood', 'r.consequence', 'r.ikp_override::text', { in_ikp: 'in_ikp', ikp_basis: 'ikp_basis' }),
   },
 
   controls: {
@@ -707,6 +753,12 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('f.updated_at'),
     createdAt: sql.raw('f.created_at'),
     mapper: followUpMapper,
+    csvSql: (at) => ({
+      values: {
+        late: exportSqlDeadlines.reportedLate(sql`${q('reported_at')}::timestamptz`, q('due_date')),
+        overdue: exportSqlDeadlines.pastDeadline(q('status'), q('due_date'), exportDay(at)),
+      },
+    }),
     asOfToday: true,
   },
 
@@ -748,6 +800,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw('a.updated_at'),
     createdAt: sql.raw('a.created_at'),
     mapper: actionMapper,
+    csvSql: (at) => ({ values: { overdue: exportSqlDeadlines.isOverdue(q('status'), q('due_date'), exportDay(at)) } }),
     asOfToday: true,
   },
 
@@ -847,6 +900,7 @@ export const DATASETS: Record<DatasetName, Dataset> = {
     updatedAt: sql.raw(CELL_UPDATED_AT),
     createdAt: sql.raw('p.created_at'),
     mapper: matrixCellMapper,
+    csvSql: derivedCellSql('l.v', 'c.v', 'null::text'),
   },
 
   'action-tags': {
@@ -962,6 +1016,27 @@ export function columnMapper(dataset: Dataset): RowMapper {
 }
 
 export const columnNames = (dataset: Dataset) => dataset.columns.map((c) => c.name);
+
+/** Whether the dataset's CSV lines can be built in the database: every column is a field or derived in SQL. */
+export const csvInSql = (dataset: Dataset) => !dataset.mapper || !!dataset.csvSql;
+
+/**
+ * One CSV line per row of `q` (the dataset's select, with csvSql's fields), from the same column list as
+ * columnMapper and csvLine: a field or its SQL value, a label looked up from a constant list, quoted as csvField does.
+ */
+export function csvLineOf(dataset: Dataset, delimiter: string, at: ExportMoment): SQL {
+  const values = dataset.csvSql?.(at).values ?? {};
+  const fields = dataset.columns.map((c) => {
+    const value = values[c.name];
+    if (!value && c.label) {
+      // Constant labels are quoted here, once.
+      const cases = Object.entries(c.label.labels).map(([code, label]) => sql`when ${sqlText(code)} then ${sqlText(csvField(label, delimiter))}`);
+      return { text: sql`case (q.${sql.raw(`"${c.label.of}"`)})::text ${sql.join(cases, sql` `)} end`, plain: true };
+    }
+    return sqlField(value ?? sql.raw(`q."${c.name}"`), c.type);
+  });
+  return csvLineSql(fields, delimiter);
+}
 
 /** A row's key, as the cursor and the deletions' row_id carry it. */
 export const keyOf = (dataset: Dataset, row: Record<string, unknown>): string =>

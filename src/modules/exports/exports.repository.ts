@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import { rawRows } from '../../db/raw.js';
-import { keyOf, type Dataset } from './export-datasets.js';
+import { csvLineOf, keyOf, type Dataset, type ExportMoment } from './export-datasets.js';
 
 export interface ExportSelection {
   dataset: Dataset;
@@ -47,6 +47,43 @@ function selectOf(sel: ExportSelection, after: string | undefined, limit: number
   return sql`select ${d.select} from ${d.from} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
 }
 
+/** The dataset's CSV lines in key order, each one text value built in the database (csvLineOf). */
+function csvLinesOf(sel: ExportSelection, delimiter: string, at: ExportMoment, after: string | undefined, limit: number | undefined): SQL {
+  const d = sel.dataset;
+  const extra = d.csvSql?.(at);
+  const inner = sql`select ${d.select}${extra?.select ? sql`, ${extra.select}` : sql``}, ${d.key.expr} as export_key
+    from ${d.from} ${extra?.joins ?? sql``} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
+  return sql`select ${csvLineOf(d, delimiter, at)} as line, q.export_key from (${inner}) q`;
+}
+
+/**
+ * CSV lines in key order, as a few big strings (one per batch), pulled only as fast as the consumer asks: the same
+ * cursor (PostgreSQL) or keyset batches (PGlite) as streamRawRows, but node never sees a row's fields.
+ */
+export async function* streamCsvBatches(database: Database, sel: ExportSelection, delimiter: string, at: ExportMoment, batchSize: number): AsyncGenerator<string> {
+  if (database.pool) {
+    const q = sql`select x.line from (${csvLinesOf(sel, delimiter, at, sel.after, sel.limit)}) x`;
+    for await (const rows of cursorBatches(database, q, batchSize)) {
+      let out = '';
+      for (const r of rows) out += r.line as string;
+      yield out;
+    }
+    return;
+  }
+  let after = sel.after;
+  for (;;) {
+    // One batch, one text value: its lines in key order, and the last key to go on from.
+    const [batch] = await rawRows<{ lines: string | null; n: number | string; last: string | null }>(
+      database.db,
+      sql`select string_agg(x.line, '' order by x.export_key) as lines, count(*) as n, ((array_agg(x.export_key order by x.export_key desc))[1])::text as last
+        from (${csvLinesOf(sel, delimiter, at, after, batchSize)}) x`,
+    );
+    if (batch.lines) yield batch.lines;
+    if (Number(batch.n) < batchSize || batch.last === null) return;
+    after = batch.last;
+  }
+}
+
 /**
  * Raw rows in key order, a batch at a time, pulled only as fast as the consumer asks (backpressure).
  * PostgreSQL: one server-side cursor in a read-only snapshot, so memory stays flat and the result is consistent.
@@ -54,16 +91,16 @@ function selectOf(sel: ExportSelection, after: string | undefined, limit: number
  * Stopping the iteration (a client that disconnects) closes the cursor and frees the connection.
  */
 export function streamRawRows(database: Database, sel: ExportSelection, batchSize: number): AsyncGenerator<RawRow[]> {
-  return database.pool ? cursorBatches(database, sel, batchSize) : keysetBatches(database, sel, batchSize);
+  return database.pool ? cursorBatches(database, selectOf(sel, sel.after, sel.limit), batchSize) : keysetBatches(database, sel, batchSize);
 }
 
-async function* cursorBatches(database: Database, sel: ExportSelection, batchSize: number): AsyncGenerator<RawRow[]> {
+async function* cursorBatches(database: Database, query: SQL, batchSize: number): AsyncGenerator<RawRow[]> {
   const client = await database.pool!.connect();
   let finished = false;
   let broken = false;
   try {
     await client.query('begin transaction isolation level repeatable read, read only');
-    const q = dialect.sqlToQuery(selectOf(sel, sel.after, sel.limit));
+    const q = dialect.sqlToQuery(query);
     await client.query(`declare export_rows no scroll cursor for ${q.sql}`, q.params);
     for (;;) {
       const { rows } = await client.query<RawRow>(`fetch forward ${batchSize} from export_rows`);

@@ -5,8 +5,8 @@ import { ALL } from '../../auth/actor.js';
 import { requireAuditReader, requireRead } from '../../auth/authorize.js';
 import { AppError, ForbiddenError, ValidationError } from '../../errors.js';
 import { decodeStringCursor, encodeCursor } from '../../lib/cursor.js';
-import { columnMapper, columnNames, DATASETS, keyOf, type DatasetName, type ExportRow } from './export-datasets.js';
-import { fingerprint, streamRawRows, type ExportSelection } from './exports.repository.js';
+import { columnMapper, columnNames, csvInSql, DATASETS, keyOf, type DatasetName, type ExportRow } from './export-datasets.js';
+import { fingerprint, streamCsvBatches, streamRawRows, type ExportSelection } from './exports.repository.js';
 import { BOM, csvLine } from './csv.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import { today } from '../follow-ups/index.js';
@@ -89,10 +89,10 @@ export function createExportService(database: Database, opts: ExportServiceOptio
    * Opens the export and reads its first batch before a byte is sent, so a failing query still gets a proper
    * error response; the stream then holds a slot until it ends, fails or its client goes away.
    */
-  async function open(sel: ExportSelection, render: (batches: AsyncIterable<ExportRow[]>) => AsyncGenerator<string>): Promise<Readable> {
+  async function open<T>(source: () => AsyncGenerator<T>, render: (batches: AsyncIterable<T>) => AsyncGenerator<string>): Promise<Readable> {
     const release = await slots.acquire();
-    const batches = mappedBatches(sel);
-    let first: IteratorResult<ExportRow[]>;
+    const batches = source();
+    let first: IteratorResult<T>;
     try {
       first = await batches.next();
     } catch (err) {
@@ -159,9 +159,20 @@ export function createExportService(database: Database, opts: ExportServiceOptio
 
     csv(sel: ExportSelection, delimiter: string): Promise<Readable> {
       const names = columnNames(sel.dataset);
-      return open(sel, async function* (batches) {
-        // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
-        yield BOM + csvLine(names, delimiter);
+      // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
+      const header = BOM + csvLine(names, delimiter);
+      if (csvInSql(sel.dataset)) {
+        // Lines built in the database, a batch per string: node only passes text on.
+        return open(
+          () => streamCsvBatches(database, sel, delimiter, { today: today(clock) }, batchSize),
+          async function* (batches) {
+            yield header;
+            yield* batches;
+          },
+        );
+      }
+      return open(() => mappedBatches(sel), async function* (batches) {
+        yield header;
         for await (const batch of batches) {
           let out = '';
           for (const row of batch) out += csvLine(names.map((n) => row[n]), delimiter);
@@ -172,7 +183,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
 
     /** One page `{ value, nextLink }`; one row more than asked for says whether another page exists. */
     jsonPage(sel: ExportSelection, top: number, linkTo: (cursor: string) => string): Promise<Readable> {
-      return open({ ...sel, limit: top + 1 }, async function* (batches) {
+      return open(() => mappedBatches({ ...sel, limit: top + 1 }), async function* (batches) {
         yield '{"value":[';
         let count = 0;
         let lastKey = '';

@@ -130,3 +130,16 @@ export function summarize(
     reportedOutcomes: { NO_DEVIATION: outcome('NO_DEVIATION'), DEVIATION: outcome('DEVIATION'), NOT_PERFORMED: outcome('NOT_PERFORMED') },
   };
 }
+
+/**
+ * reportedLate, pastDeadline and isOverdue as SQL, for exports built in the database (dates as date or
+ * 'YYYY-MM-DD' text, the report time as timestamptz). test/export-sql.test.ts checks them against the functions.
+ */
+export const exportSqlDeadlines = {
+  reportedLate: (reportedAt: SQLWrapper, deadline: SQLWrapper) =>
+    sql`coalesce(((${reportedAt}) at time zone ${sql.raw(`'${TIME_ZONE}'`)})::date > (${deadline})::date, false)`,
+  pastDeadline: (status: SQLWrapper, deadline: SQLWrapper, todayDate: SQLWrapper) =>
+    sql`coalesce((${status})::text <> 'REPORTED' and (${deadline})::date < (${todayDate})::date, false)`,
+  isOverdue: (status: SQLWrapper, dueDate: SQLWrapper, todayDate: SQLWrapper) =>
+    sql`coalesce((${status})::text in (${openActionStatusesSql}) and (${dueDate})::date < (${todayDate})::date, false)`,
+};

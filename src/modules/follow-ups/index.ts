@@ -14,6 +14,7 @@ import { createFollowUpService } from './follow-ups.service.js';
 
 export {
   DEFAULT_CALENDAR,
+  exportSqlDeadlines,
   isFollowUpOverdue,
   isLate,
   isOpenAction,

@@ -196,3 +196,36 @@ export function bandOrder(matrix: RiskMatrix, band: Band): number | null {
   const i = matrix.bands.findIndex((b) => b.key === band.key);
   return i < 0 ? null : i + 1;
 }
+
+/** The values an export row derives from a risk's place in the matrix, as SQL (exportSqlRisk). */
+export interface ExportSqlRiskColumns {
+  likelihood: SQLWrapper;
+  consequence: SQLWrapper;
+  ikpOverride: SQLWrapper;
+  ikpThreshold: SQLWrapper;
+  matrix: SQLWrapper;
+}
+
+/**
+ * Everything deriveRisk, bandOf and bandOrder give an export row, as SQL, for exports built as CSV in the database.
+ * `bandJoin(alias)` is a lateral join giving alias.key, .label, .color and .ord (bandOrder) of the cell's band:
+ * the first band whose key the cell names, as bandOf finds it; null when unassessed or the key names no band.
+ * test/export-sql.test.ts checks every cell, threshold and override against deriveRisk.
+ */
+export function exportSqlRisk(c: ExportSqlRiskColumns) {
+  const inScale = (v: SQLWrapper) => sql`${v} between ${sql.raw(String(SCALE[0]))} and ${sql.raw(String(SCALE[SCALE.length - 1]))}`;
+  const assessed = sql`coalesce(${inScale(c.likelihood)} and ${inScale(c.consequence)}, false)`;
+  const rv = sql`case when ${assessed} then ${c.likelihood} * ${c.consequence} end`;
+  const meets = sql`(${c.likelihood} * ${c.consequence} >= ${c.ikpThreshold})`;
+  const include = sql`${c.ikpOverride} = ${sql.raw(`'${INCLUDE}'`)} and not ${meets}`;
+  const exclude = sql`${c.ikpOverride} = ${sql.raw(`'${EXCLUDE}'`)} and ${meets}`;
+  const inIkp = sql`case when not ${assessed} then false when ${include} then true when ${exclude} then false else ${meets} end`;
+  const ikpBasis = sql`case when not ${assessed} then 'UNASSESSED' when ${include} then 'MOTIVATED_INCLUSION'
+    when ${exclude} then 'MOTIVATED_EXCLUSION' else 'THRESHOLD' end`;
+  const bandJoin = (alias: string) => sql`left join lateral (
+    select e ->> 'key' as key, e ->> 'label' as label, e ->> 'color' as color, o as ord
+    from jsonb_array_elements(${c.matrix} -> 'bands') with ordinality x(e, o)
+    where ${assessed} and e ->> 'key' = ${c.matrix} -> 'cells' -> (${c.likelihood} - 1) ->> (${c.consequence} - 1)
+    order by o limit 1) ${sql.raw(alias)} on true`;
+  return { assessed, rv, inIkp, ikpBasis, bandJoin };
+}

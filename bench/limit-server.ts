@@ -94,7 +94,7 @@ de as (
 update audit_chain_heads hd set seq = x.chain_seq, hash = x.hash from x where hd.chain = x.chain
 returning json_build_object('data', json_build_object('updateRisk', json_build_object('id', x.id, 'version', x.version, 'likelihood', x.after)))::text as body`;
 
-// W4: the risks export's columns, derived in SQL, streamed by COPY.
+// W4: the risks export's columns (all 27 the service's risks.csv has), derived in SQL, streamed by COPY.
 const w4Copy = (year: number | null) => `copy (
   select r.id as risk_id, r.plan_id, n.code as namnd_code, p.year, g.code as goal_code, pr.name as process, wm.name as working_method,
     r.nr, r.title, r.likelihood, ${labels(LIKELIHOOD_LABELS)}[r.likelihood] as likelihood_label, r.consequence,
@@ -105,7 +105,9 @@ const w4Copy = (year: number | null) => `copy (
     case when r.likelihood is null or r.consequence is null then 'UNASSESSED'
       when r.ikp_override = 'INCLUDE' and ${rv} < p.ikp_threshold then 'MOTIVATED_INCLUSION'
       when r.ikp_override = 'EXCLUDE' and ${rv} >= p.ikp_threshold then 'MOTIVATED_EXCLUSION' else 'THRESHOLD' end as ikp_basis,
-    r.ikp_motivation, to_char(r.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at
+    r.ikp_motivation, to_char(r.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+    to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at, r.working_method_id, wm.process_id, pr.goal_id,
+    (select o from jsonb_array_elements(p.matrix -> 'bands') with ordinality b(v, o) where v ->> 'key' = ${bandKey}) as band_order, r.origin_id
   from risks r join plans p on p.id = r.plan_id join namnder n on n.id = p.namnd_id
   join working_methods wm on wm.id = r.working_method_id join processes pr on pr.id = wm.process_id join goals g on g.id = pr.goal_id
   ${year ? `where p.year = ${year}` : ''} order by r.id) to stdout with (format csv, header)`;

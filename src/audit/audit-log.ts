@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { auditEvents } from '../db/schema/index.js';
-import { rawRows } from '../db/raw.js';
 import type { Actor } from '../auth/actor.js';
 import { canonicalJson, jsonSafe } from './canonical-json.js';
 import { changedFields, insertDomainEvents, type EventData } from '../events/outbox.js';
@@ -63,26 +62,48 @@ export function hashEvent(e: HashedFields): string {
   return crypto.createHash('sha256').update(canonicalJson(e)).digest('hex');
 }
 
+/** The hashed fields but the chain position, which is known only once the chain's head is locked. */
+type Unplaced = Omit<HashedFields, 'chainSeq' | 'prevHash'>;
+
 /**
- * Appends one audit event inside the caller's transaction. The chain head row is locked for the rest of the
- * transaction, which orders the writers of one nämnd's chain while other nämnder write in parallel.
- * The same statement writes the domain event to the outbox (type = the action), so a change, its audit
- * event and its outgoing event commit or vanish together.
+ * canonicalJson of the fields with holes for chainSeq and prevHash: [before chainSeq, between, after prevHash].
+ * The statement that holds the head fills them in, so the hash is computed where the position is known.
  */
-export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
+export function hashTemplate(u: Unplaced): [string, string, string] {
+  const HOLES = { chainSeq: 0, prevHash: 1 } as const;
+  const out: string[] = [''];
+  const keys = Object.keys({ ...u, ...HOLES }).sort();
+  keys.forEach((key, i) => {
+    const sep = i === 0 ? '{' : ',';
+    if (key in HOLES) {
+      out[out.length - 1] += `${sep}${JSON.stringify(key)}:`;
+      out.push('');
+    } else {
+      out[out.length - 1] += `${sep}${JSON.stringify(key)}:${canonicalJson((u as unknown as Record<string, unknown>)[key])}`;
+    }
+  });
+  out[out.length - 1] += '}';
+  return out as [string, string, string];
+}
+
+/** One audit event ready to be placed on its chain: its fields, its hash template and its domain event. */
+interface PreparedAudit {
+  chain: string;
+  fields: Unplaced;
+  template: [string, string, string];
+  publish: boolean;
+  eventData: EventData;
+}
+
+/** `addsRows` false: the change cannot lengthen any list (an update of one row), so the list bounds need no new count. */
+function prepareAudit(ctx: RequestContext, input: AuditInput, addsRows = true): PreparedAudit {
   const chain = chainOf(input.namndCode);
-  if (ctx.touched) {
+  if (ctx.touched && addsRows) {
     if (input.plan) ctx.touched.plans.add(input.plan.id);
     else ctx.touched.cityWide = true;
   }
-  const [row] = await rawRows<{ seq: number | string; hash: string }>(tx, sql`
-    insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, '')
-    on conflict (chain) do update set seq = audit_chain_heads.seq
-    returning seq, hash`);
-  const fields: HashedFields = {
+  const fields: Unplaced = {
     chain,
-    chainSeq: Number(row.seq) + 1,
-    prevHash: row.hash || null,
     occurredAt: new Date(),
     actor: ctx.actor.sub,
     action: input.action,
@@ -95,33 +116,87 @@ export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditI
     changes: input.changes ? jsonSafe(input.changes) : null,
     requestId: ctx.requestId ?? null,
   };
-  const hash = hashEvent(fields);
   const publish = input.publish !== false;
+  const changed = publish ? changedFields(fields.changes) : undefined;
   const eventData: EventData = {
     ...(fields.fromState !== null ? { fromState: fields.fromState } : {}),
     ...(fields.toState !== null ? { toState: fields.toState } : {}),
-    ...(publish && changedFields(fields.changes) ? { changedFields: changedFields(fields.changes)! } : {}),
+    ...(changed ? { changedFields: changed } : {}),
     ...(input.plan ? { planId: input.plan.id, year: input.plan.year } : {}),
     ...(input.eventData ?? {}),
   };
-  const outbox = publish
+  return { chain, fields, template: hashTemplate(fields), publish, eventData };
+}
+
+/**
+ * The CTEs that append a prepared event after the head `h` (seq, hash; no row for a chain not begun): `x` places it,
+ * `ev` stores it, `de` queues its domain event, `hd` moves the head. `source` is a CTE with the entity's `version`
+ * and one row when the change happened (none: nothing is appended).
+ */
+function appendSql(a: PreparedAudit, source: SQL): SQL {
+  const f = a.fields;
+  const at = f.occurredAt.toISOString();
+  const [t0, t1, t2] = a.template;
+  const outbox = a.publish
     ? sql`, de as (
-      ${insertDomainEvents(sql`values (${fields.action}, ${fields.namndCode}, ${fields.entityType}, ${fields.entityId},
-        ${input.entityVersion}, ${fields.occurredAt.toISOString()}, ${JSON.stringify(eventData)}::jsonb)`)}
-      returning 1
-    )`
+      ${insertDomainEvents(sql`select ${f.action}, ${f.namndCode}, ${f.entityType}, ${f.entityId}, x.version, ${at}::timestamptz,
+        ${JSON.stringify(a.eventData)}::jsonb from x`)}
+      returning 1)`
     : sql``;
-  await tx.execute(sql`
-    with ev as (
+  return sql`x as (
+      select s.version, coalesce(h.seq, 0) + 1 as chain_seq, nullif(h.hash, '') as prev_hash,
+        encode(sha256(convert_to(${t0}::text || (coalesce(h.seq, 0) + 1)::text || ${t1}::text
+          || coalesce(to_json(nullif(h.hash, ''))::text, 'null') || ${t2}::text, 'UTF8')), 'hex') as hash
+      from ${source} s left join h on true),
+    ev as (
       insert into ${auditEvents} (occurred_at, actor, action, entity_type, entity_id, namnd_code, from_state,
         to_state, reason, changes, request_id, chain, chain_seq, prev_hash, hash)
-      values (${fields.occurredAt.toISOString()}, ${fields.actor}, ${fields.action}, ${fields.entityType},
-        ${fields.entityId}, ${fields.namndCode}, ${fields.fromState}, ${fields.toState}, ${fields.reason},
-        ${fields.changes === null ? null : JSON.stringify(fields.changes)}::jsonb, ${fields.requestId}, ${chain},
-        ${fields.chainSeq}, ${fields.prevHash}, ${hash})
-      returning 1
-    )${outbox}
-    update audit_chain_heads set seq = ${fields.chainSeq}, hash = ${hash} where chain = ${chain}`);
+      select ${at}::timestamptz, ${f.actor}, ${f.action}, ${f.entityType}, ${f.entityId}, ${f.namndCode}, ${f.fromState},
+        ${f.toState}, ${f.reason}, ${f.changes === null ? null : JSON.stringify(f.changes)}::jsonb, ${f.requestId},
+        ${a.chain}, x.chain_seq, x.prev_hash, x.hash from x
+      returning 1)${outbox},
+    hd as (
+      insert into audit_chain_heads (chain, seq, hash) select ${a.chain}, x.chain_seq, x.hash from x
+      on conflict (chain) do update set seq = excluded.seq, hash = excluded.hash
+      returning 1)`;
+}
+
+/** The chain's head, locked for the rest of the transaction (orders one nämnd's writers; others write in parallel). */
+const lockedHead = (chain: string, when: SQL = sql`true`) =>
+  sql`h as (select seq, hash from audit_chain_heads where chain = ${chain} and ${when} for update)`;
+
+/**
+ * Appends one audit event inside the caller's transaction, and in the same statement its domain event to the outbox
+ * (type = the action), so a change, its audit event and its outgoing event commit or vanish together. The head is
+ * first created if missing and locked, which makes a chain's first event safe against a concurrent one.
+ */
+export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
+  const a = prepareAudit(ctx, input);
+  await tx.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${a.chain}, 0, '')
+    on conflict (chain) do update set seq = audit_chain_heads.seq`);
+  await tx.execute(sql`with ${lockedHead(a.chain)}, s as (select ${input.entityVersion}::int as version),
+    ${appendSql(a, sql`s`)} select 1`);
+}
+
+/**
+ * One audited change in ONE statement: `change` is a CTE body (an UPDATE … RETURNING *) named `r`; the head is
+ * locked only after it has run (so locks are taken in the order every writer takes them: the entity, then the
+ * head), the event is appended only when it changed a row, and the statement returns r's rows.
+ * Outside a transaction this is the whole transaction; a chain's very first event can meet another one, which the
+ * unique (chain, seq) refuses: the caller retries once (`isFirstEventRace`).
+ */
+export function auditedChangeSql(ctx: RequestContext, input: AuditInput, change: SQL, select: SQL, addsRows: boolean): SQL {
+  const a = prepareAudit(ctx, input, addsRows);
+  return sql`with r as (${change}),
+    ${lockedHead(a.chain, sql`exists (select 1 from r)`)},
+    ${appendSql(a, sql`r`)}
+    ${select}`;
+}
+
+/** The unique (chain, seq) refused a second "first" event of a chain: retrying finds the head the first one made. */
+export function isFirstEventRace(err: unknown): boolean {
+  const cause = ((err as { cause?: unknown }).cause ?? err) as { code?: string; constraint?: string; message?: string };
+  return cause?.code === '23505' && (cause.constraint === 'audit_events_chain_seq_unique' || !!cause.message?.includes('audit_events_chain_seq_unique'));
 }
 
 /** Only the fields that changed, as { field: { before, after } }. */

@@ -13,6 +13,8 @@ export interface JsonRowsSpec {
   /** More fields per row, from joined tables: key → expression. */
   extra?: Record<string, SQL>;
   join?: SQL;
+  /** Rows from elsewhere than the table itself, named as the table (e.g. a CTE's RETURNING * of it). */
+  from?: SQL;
 }
 
 const keysOf = new WeakMap<PgTable, Map<AnyColumn, string>>();
@@ -23,7 +25,7 @@ function columnKeys(table: PgTable): Map<AnyColumn, string> {
 }
 
 /** `(select json_agg(…) …)`: the rows of one table as a json array ('[]' when none). */
-export function jsonRowsSql({ table, where, orderBy, extra = {}, join }: JsonRowsSpec): SQL {
+export function jsonRowsSql({ table, where, orderBy, extra = {}, join, from }: JsonRowsSpec): SQL {
   const keys = columnKeys(table);
   const name = getTableName(table);
   const fields = [
@@ -36,8 +38,9 @@ export function jsonRowsSql({ table, where, orderBy, extra = {}, join }: JsonRow
     ...Object.entries(extra).map(([key, e]) => sql`${e} as ${sql.identifier(key)}`),
   ];
   const order = orderBy.map((o) => sql`x.${sql.identifier(typeof o === 'string' ? o : keys.get(o)!)}`);
-  return sql`(select coalesce(json_agg(x order by ${sql.join(order, sql`, `)}), '[]'::json) from (select ${sql.join(fields, sql`, `)}
-    from ${table} ${join ?? sql``} where ${where}) x)`;
+  const ordered = order.length ? sql` order by ${sql.join(order, sql`, `)}` : sql``;
+  return sql`(select coalesce(json_agg(x${ordered}), '[]'::json) from (select ${sql.join(fields, sql`, `)}
+    from ${from ? sql`${from} as ${sql.identifier(name)}` : table} ${join ?? sql``} where ${where}) x)`;
 }
 
 const dateKeysOf = new WeakMap<PgTable, string[]>();

@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 
-type Versioned = PgTable & { id: PgColumn; version: PgColumn; updatedAt: PgColumn };
+export type Versioned = PgTable & { id: PgColumn; version: PgColumn; updatedAt: PgColumn };
 
 /**
  * Optimistic concurrency: the update applies only to the version the client read.
@@ -24,10 +24,23 @@ export async function updateVersioned<T extends Versioned>(
     .where(and(eq(table.id, id), eq(table.version, expectedVersion)))
     .returning()) as unknown as T['$inferSelect'][];
   if (rows.length) return rows[0];
+  return refuseStale(tx, table, entity, id, expectedVersion);
+}
+
+/** Why a versioned change applied to no row: NOT_FOUND when the row is gone, else CONFLICT with the current version. */
+export async function refuseStale(tx: DbOrTx, table: Versioned, entity: string, id: string, expectedVersion: number): Promise<never> {
   const current = (await tx.select({ version: table.version }).from(table as PgTable).where(eq(table.id, id))) as { version: number }[];
   if (!current.length) throw new NotFoundError(entity, id);
   throw new ConflictError(
     `${entity} ${id} was changed by someone else: it is at version ${current[0].version}, you sent ${expectedVersion}. Read it again and retry.`,
     { currentVersion: current[0].version, sentVersion: expectedVersion },
   );
+}
+
+/** A patch as the database will store and return it (ids in lower case), so a diff taken before the write is exact. */
+export function asStored(table: PgTable, patch: Record<string, unknown>): Record<string, unknown> {
+  const cols = getTableColumns(table);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) out[k] = cols[k]?.columnType === 'PgUUID' && typeof v === 'string' ? v.toLowerCase() : v;
+  return out;
 }

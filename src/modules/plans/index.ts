@@ -8,7 +8,7 @@ import { plansTypeDefs } from './plans.schema.js';
 import { createPlanService } from './plans.service.js';
 
 export { PlanTree, riskView, type IkpRow, type MatrixCell, type RiskView } from './plan-tree.js';
-export { editablePlan, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
+export { editablePlan, editableRow, stillEditable, insertPlan, PlanNotEditableError, createPlanService, type PlanService } from './plans.service.js';
 export { planRepository } from './plans.repository.js';
 export type { ControlActivityRow, ControlRow, GoalRow, PlanContentRows, PlanDecisionRow, PlanRow, PlanWithNamnd, ProcessRow, RiskRow, WorkingMethodRow } from './plans.repository.js';
 export type {

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
 import { rawRows } from '../../db/raw.js';
 import { ALL } from '../../auth/actor.js';
@@ -80,6 +81,17 @@ export const planRepository = {
     return row;
   },
   byId: (db: DbOrTx, id: string, lock?: 'update' | 'share') => planRepository.find(db, eq(plans.id, id), lock),
+  /** A row of a plan's content and its plan, in one statement. */
+  async rowWithPlan<R>(db: DbOrTx, table: PgTable & { id: AnyColumn; planId: AnyColumn }, id: string): Promise<{ row: R; plan: PlanWithNamnd } | undefined> {
+    // drizzle types the nested selection of a table known only by its constraint loosely; the row is the table's.
+    const [found] = await db
+      .select({ row: getTableColumns(table), plan: planWithNamnd } as never)
+      .from(table)
+      .innerJoin(plans, eq(plans.id, table.planId))
+      .innerJoin(namnder, eq(namnder.id, plans.namndId))
+      .where(eq(table.id, id));
+    return found as { row: R; plan: PlanWithNamnd } | undefined;
+  },
   byNamndYear: (db: DbOrTx, code: string, year: number) => planRepository.find(db, and(eq(namnder.code, code), eq(plans.year, year))!),
 
   /** Plans the actor may read, filtered, keyset-paginated by (year, nämnd code). */

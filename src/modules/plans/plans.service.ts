@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
@@ -30,6 +32,22 @@ export async function editablePlan(tx: DbOrTx, ctx: RequestContext, planId: stri
   if (plan.status !== 'DRAFT') throw new PlanNotEditableError(plan);
   return plan;
 }
+
+/**
+ * editablePlan for a row of a plan's content, row and plan in one statement and without a lock: the write that
+ * follows must carry `stillEditable` (its plan is still a draft, share-locked), which closes the gap.
+ */
+export async function editableRow<R>(db: DbOrTx, ctx: RequestContext, table: PgTable & { id: AnyColumn; planId: AnyColumn }, entity: string, id: string): Promise<{ row: R; plan: PlanWithNamnd }> {
+  const found = await planRepository.rowWithPlan<R>(db, table, id);
+  if (!found) throw new NotFoundError(entity, id);
+  requireEdit(ctx.actor, found.plan.namndCode);
+  if (found.plan.status !== 'DRAFT') throw new PlanNotEditableError(found.plan);
+  return found;
+}
+
+/** The condition a change to a plan's content carries: the plan is still a draft, share-locked until commit. */
+export const stillEditable = (planId: string): SQL =>
+  sql`exists (select 1 from ${PLANS_TABLE} where ${PLANS_TABLE.id} = ${planId} and ${PLANS_TABLE.status} = 'DRAFT' for share)`;
 
 export const createPlanInput = z.object({
   namndCode: namndCode(),

@@ -1,6 +1,6 @@
 // Which catalogue entry a process or working method is linked to, from its name (issue 14.4): a name matching a
 // mandatory entry links to it, unless the plan already holds that entry elsewhere (refused, never a second one).
-import type { Tx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { ValidationError } from '../../errors.js';
 import { goalRepository } from '../goals/index.js';
 import { holderOf, MandatoryAlreadyPresentError, mandatoryProcessNamed, mandatoryWorkingMethodNamed } from '../plans/index.js';
@@ -24,7 +24,7 @@ function linkTo<T extends { id: string; name: string }>(entityType: 'Process' | 
 }
 
 /** The mandatoryProcessId a process of `plan` named `name` gets; `self` is the process being renamed, if any. */
-export async function processLink(tx: Tx, plan: { id: string; year: number }, name: string, self: Linked<'mandatoryProcessId'> | null): Promise<string | null> {
+export async function processLink(tx: DbOrTx, plan: { id: string; year: number }, name: string, self: Linked<'mandatoryProcessId'> | null): Promise<string | null> {
   const mp = mandatoryProcessNamed(name, await goalRepository.mandatoryFor(tx, plan.year));
   const keep = self?.mandatoryProcessId ?? null;
   if (!mp) return keep;
@@ -37,7 +37,7 @@ export async function processLink(tx: Tx, plan: { id: string; year: number }, na
  * is a mandatory name mandatory. `self` is the working method being renamed or moved, if any.
  */
 export async function workingMethodLink(
-  tx: Tx,
+  tx: DbOrTx,
   plan: { year: number },
   process: Linked<'mandatoryProcessId'>,
   name: string,

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { vorRepository, type NodeTable, VOR_TABLES } from './vor.repository.js';
-import { updateVersioned } from '../../db/versioned.js';
+import { asStored, refuseStale } from '../../db/versioned.js';
+import { auditedUpdate } from '../../audit/audited-update.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { optionalText, parseInput, text, uuid, version } from '../../lib/validate.js';
 import { isScaleValue } from '../risks/index.js';
-import { editablePlan, guardMandatory, type PlanWithNamnd } from '../plans/index.js';
+import { editablePlan, editableRow, guardMandatory, stillEditable, type PlanWithNamnd } from '../plans/index.js';
 import { processLink, workingMethodLink } from './mandatory-links.js';
 
 const scale = () => z.number().int('a whole number 1–5').min(1, 'between 1 and 5').max(5, 'between 1 and 5').nullable();
@@ -82,14 +83,14 @@ const SPECS = {
 type Row = { id: string; planId: string; version: number } & Record<string, unknown>;
 type RowOf<S extends NodeSpec> = S['table']['$inferSelect'] & Row;
 
-async function loadRow<S extends NodeSpec>(tx: Tx, spec: S, id: string): Promise<RowOf<S>> {
+async function loadRow<S extends NodeSpec>(tx: DbOrTx, spec: S, id: string): Promise<RowOf<S>> {
   const row = await vorRepository.node<RowOf<S>>(tx, spec.table, id);
   if (!row) throw new NotFoundError(spec.entityType, id);
   return row;
 }
 
 /** A parent named in an input must exist and belong to the same plan (moves never cross plans). */
-async function parentIn<S extends NodeSpec>(tx: Tx, spec: S, id: string, plan: PlanWithNamnd, field: string): Promise<RowOf<S>> {
+async function parentIn<S extends NodeSpec>(tx: DbOrTx, spec: S, id: string, plan: PlanWithNamnd, field: string): Promise<RowOf<S>> {
   const row = await vorRepository.node<RowOf<S>>(tx, spec.table, id);
   if (!row) throw new ValidationError(`${field}: no ${spec.entityType} ${id}`, [{ path: `input.${field}`, message: `no ${spec.entityType} with this id` }]);
   if (row.planId !== plan.id) {
@@ -118,20 +119,31 @@ function duplicateNumber(err: unknown, nr: number | undefined): never {
   throw err;
 }
 
-/** The versioned update and its audit event (only the fields that changed), inside the caller's transaction. */
+/**
+ * The versioned update and its audit event (only the fields that changed) in one statement. `own` says that the
+ * statement is its own transaction (a mutation), and carries the guard that the plan is still a draft; without it
+ * the caller holds the transaction and has locked the plan. Undefined when no row changed.
+ */
+async function writeNode<R extends Row>(db: DbOrTx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>, v: number, own: boolean): Promise<R | undefined> {
+  const stored = asStored(spec.table, patch);
+  try {
+    return (await auditedUpdate(db, ctx, {
+      table: spec.table,
+      id: before.id,
+      version: v,
+      patch: stored,
+      guard: own ? stillEditable(plan.id) : undefined,
+      audit: { action: `${lcFirst(spec.entityType)}.update`, entityType: spec.entityType, entityId: before.id, namndCode: plan.namndCode, changes: diff(before, { ...before, ...stored }, spec.fields), plan },
+      ownTransaction: own,
+    })) as R | undefined;
+  } catch (err) {
+    if (spec === SPECS.risk) duplicateNumber(err, stored.nr as number | undefined);
+    throw err;
+  }
+}
+
 async function updateNode<R extends Row>(tx: Tx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>, v = before.version): Promise<R> {
-  // The same table's row as `before` (drizzle types a row of a table not known here only by its columns' names).
-  const after = (await updateVersioned(tx, spec.table, spec.entityType, before.id, v, patch)) as R;
-  await recordAudit(tx, ctx, {
-    action: `${lcFirst(spec.entityType)}.update`,
-    entityType: spec.entityType,
-    entityId: before.id,
-    namndCode: plan.namndCode,
-    changes: diff(before, after, spec.fields),
-    plan,
-    entityVersion: after.version,
-  });
-  return after;
+  return (await writeNode(tx, ctx, spec, plan, before, patch, v, false)) ?? refuseStale(tx, spec.table, spec.entityType, before.id, v);
 }
 
 /** The versioned delete and its audit event, inside the caller's transaction. */
@@ -188,20 +200,27 @@ export function createVorService(db: Db) {
     });
   }
 
+  /**
+   * An update in two statements: the row with its plan (authorized, a draft), then the change with its audit and
+   * domain event and the chain head, guarded by the version read and the plan still being a draft.
+   */
   async function update<S extends NodeSpec>(
     ctx: RequestContext,
     spec: S,
     input: { id: string; version: number } & Record<string, unknown>,
-    prepare?: (tx: Tx, plan: PlanWithNamnd, before: RowOf<S>, patch: Record<string, unknown>) => Promise<void>,
+    prepare?: (db: DbOrTx, plan: PlanWithNamnd, before: RowOf<S>, patch: Record<string, unknown>) => Promise<void>,
   ): Promise<RowOf<S>> {
-    return db.transaction(async (tx) => {
-      const before = await loadRow(tx, spec, input.id);
-      const plan = await editablePlan(tx, ctx, before.planId);
-      const { id, version: v, ...patch } = input;
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
-      if (prepare) await prepare(tx, plan, before, defined);
-      return updateNode(tx, ctx, spec, plan, before, defined, v);
-    });
+    const { row: before, plan } = await editableRow<RowOf<S>>(db, ctx, spec.table, spec.entityType, input.id);
+    const { id, version: v, ...patch } = input;
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
+    if (prepare) await prepare(db, plan, before, defined);
+    // The diff is taken against the row read: only valid if the change applies to that very version.
+    if (before.version !== v) return refuseStale(db, spec.table, spec.entityType, id, v);
+    const after = await writeNode(db, ctx, spec, plan, before, defined, v, true);
+    if (after) return after;
+    // Nothing changed since the read was taken: gone, no longer a draft, or changed by someone else.
+    await editableRow(db, ctx, spec.table, spec.entityType, id);
+    return refuseStale(db, spec.table, spec.entityType, id, v);
   }
 
   async function remove(ctx: RequestContext, spec: NodeSpec, raw: unknown, guard?: (before: Row) => void): Promise<boolean> {
@@ -215,7 +234,7 @@ export function createVorService(db: Db) {
     });
   }
 
-  async function goalOfYear(tx: Tx, goalId: string, plan: PlanWithNamnd) {
+  async function goalOfYear(tx: DbOrTx, goalId: string, plan: PlanWithNamnd) {
     const goal = await vorRepository.goal(tx, goalId);
     if (!goal || goal.year !== plan.year) {
       throw new ValidationError('goalId must be a goal of the plan’s year', [{ path: 'input.goalId', message: `no goal of ${plan.year} with this id` }]);

@@ -2,8 +2,9 @@
  * CPU per request of the service for one workload shape, in process (app.inject, no sockets): a figure that moves
  * less than req/s when the machine is shared. Not a test; a tool for profiling between bench runs.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ik_bench npx tsx bench/cpu-per-request.ts [W1|W2] [requests]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ik_bench npx tsx bench/cpu-per-request.ts [W1|W2|W3|ME] [requests]
  */
+import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -12,7 +13,9 @@ import { namndCode } from './dataset.js';
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-signing';
 const shape = (process.argv[2] ?? 'W1').toUpperCase();
 const N = Number(process.argv[3] ?? 300);
-const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench-viewer', roles: ['viewer:*'] });
+const signer = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
+const token = signer({ sub: 'bench-viewer', roles: ['viewer:*'] });
+const editor = signer({ sub: 'bench-editor', roles: ['editor:*'] });
 const config = loadConfig({ ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', NODE_ENV: 'production', WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false', WEBHOOK_SECRET_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` });
 const app = await buildApp(config);
 await app.ready();
@@ -22,7 +25,20 @@ const W1 = process.env.W1_QUERY ?? `query($c: String!, $y: Int!) { plan(namndCod
   followUps { id period status outcome } } } } } } } }`;
 const W2 = `query($y: Int!, $b: String!, $a: String) { risks(filter: { year: $y, band: $b }, first: 100, after: $a) {
   nodes { id nr title likelihood consequence rv band { key } plan { year namnd { code } } } pageInfo { hasNextPage endCursor } } }`;
+// W3: the draft risks, each updated at the version it is at (kept here).
+const drafts = shape === 'W3'
+  ? ((await app.database.db.execute(sql`select r.id, r.version from risks r join plans p on p.id = r.plan_id where p.status = 'DRAFT' order by r.id limit 2000`)) as unknown as { rows: { id: string; version: number }[] }).rows
+  : [];
+const W3 = 'mutation($i: UpdateRiskInput!) { updateRisk(input: $i) { id version likelihood } }';
 const one = async (i: number) => {
+  if (shape === 'W3') {
+    const r0 = drafts[i % drafts.length];
+    const payload = JSON.stringify({ query: W3, variables: { i: { id: r0.id, version: r0.version, likelihood: 1 + (i % 5) } } });
+    const r = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${editor}`, 'content-type': 'application/json' }, payload });
+    if (r.statusCode !== 200 || r.body.includes('"errors"')) throw new Error(r.body.slice(0, 300));
+    r0.version++;
+    return r.body.length;
+  }
   if (shape === 'ME') {
     const r = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"query":"{ me { sub } }"}' });
     return r.body.length;

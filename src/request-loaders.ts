@@ -12,7 +12,7 @@ import type { DeadlineCalendar, PlanFollowUpRows, PlanTree, PlanWithNamnd } from
 export function createRequestLoaders(services: Services) {
   // A plan's own row, for fields that need nothing else: a city-wide list's `plan { … }` must not load the whole
   // tree of every plan on the page. A loaded tree primes it, so inside a tree it costs no statement.
-  const plans = new DataLoader<string, PlanWithNamnd>((ids) => services.plans.rowsByIds(ids));
+  const plans = new SettledLoader<string, PlanWithNamnd>((ids) => services.plans.rowsByIds(ids));
   const followUps = new SettledLoader<string, PlanFollowUps>(async (ids) => perPlan(ids, await services.followUps.forPlans(ids)));
   const trees = new SettledLoader<string, PlanTree>(async (ids) => {
     const loaded = await services.plans.trees(ids);
@@ -34,7 +34,7 @@ export function createRequestLoaders(services: Services) {
       for (const p of lists.flat()) plans.prime(p.id, p);
       return lists;
     }),
-    namnder: new DataLoader<string, Awaited<ReturnType<Services['namnder']['byIds']>>[number]>(async (ids) => {
+    namnder: new SettledLoader<string, Awaited<ReturnType<Services['namnder']['byIds']>>[number]>(async (ids) => {
       const rows = await services.namnder.byIds(ids);
       return ids.map((id) => rows.find((r) => r.id === id) ?? new Error(`Nämnd ${id} not found`));
     }),

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
 import { rawRows } from '../../db/raw.js';
@@ -138,21 +138,19 @@ export const planRepository = {
     conds.push(...riskColumnsSql.filter(f));
     if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
     if (f.after) conds.push(gt(risks.id, f.after));
-    let q = db
-      .select({ id: risks.id, planId: risks.planId, namndId: plans.namndId })
-      .from(risks)
-      .innerJoin(plans, eq(plans.id, risks.planId))
-      .innerJoin(namnder, eq(namnder.id, plans.namndId))
-      .$dynamic();
-    // The goal is three joins away and every risk has one: join it only when the filter asks for it
-    // (the joins doubled the statement's time on a city-wide page).
-    if (f.goalCode) {
-      q = q
-        .innerJoin(workingMethods, eq(workingMethods.id, risks.workingMethodId))
-        .innerJoin(processes, eq(processes.id, workingMethods.processId))
-        .innerJoin(goals, eq(goals.id, processes.goalId));
-    }
-    const page = q.where(and(...conds)).orderBy(asc(risks.id)).limit(limit);
+    // A year names ~1/10 of the plans: its risks are fetched per plan by index (LATERAL, kept from being flattened
+    // by OFFSET 0) instead of scanning every risk, which the planner prefers from its row estimates. Halves the page.
+    const source = f.year
+      ? sql`${plans} cross join lateral (select * from ${risks} where ${risks.planId} = ${plans.id} offset 0) as ${sql.identifier(getTableName(risks))}`
+      : sql`${risks} join ${plans} on ${plans.id} = ${risks.planId}`;
+    // The nämnd and the goal (three joins away; every risk has one) are joined only when a filter needs them.
+    const withNamnd = f.readable !== ALL || !!f.namndCodes?.length ? sql` join ${namnder} on ${namnder.id} = ${plans.namndId}` : sql``;
+    const withGoal = f.goalCode
+      ? sql` join ${workingMethods} on ${workingMethods.id} = ${risks.workingMethodId} join ${processes} on ${processes.id} = ${workingMethods.processId}
+        join ${goals} on ${goals.id} = ${processes.goalId}`
+      : sql``;
+    const page = sql`select ${risks.id} as id, ${risks.planId} as plan_id, ${plans.namndId} as namnd_id from ${source}${withNamnd}${withGoal}
+      ${conds.length ? sql`where ${and(...conds)}` : sql``} order by ${risks.id} limit ${limit}`;
     const [row] = await rawRows<{ risks: unknown; plans: unknown; namnder: unknown }>(
       db,
       sql`with page as (${page}) select

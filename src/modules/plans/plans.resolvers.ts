@@ -56,7 +56,7 @@ export const plansResolvers: Resolvers = {
     risks: (p, a) => p.risks.filter((r) => matchesRiskFilter(r, r.goal?.code, a)),
   },
   Plan: {
-    namnd: (p, _a, ctx) => ctx.loaders.namnder.load(p.namndId),
+    namnd: (p, _a, ctx) => ctx.loaders.namnder.now(p.namndId),
     riskMatrix: (p) => p.matrix,
     goals: (p, _a, ctx) => ctx.loaders.trees.with(p.id, (t) => t.goals),
     processes: (p, _a, ctx) => ctx.loaders.trees.with(p.id, (t) => t.processes),

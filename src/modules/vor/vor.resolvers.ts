@@ -57,7 +57,7 @@ export const vorResolvers: Resolvers = {
     likelihoodLabel: derived('likelihoodLabel'),
     consequenceLabel: derived('consequenceLabel'),
     previousRv: (r) => previousRiskValue(r),
-    plan: (r, _a, ctx) => ctx.loaders.plans.load(r.planId),
+    plan: (r, _a, ctx) => ctx.loaders.plans.now(r.planId),
     workingMethod: (r, _a, ctx) => onTree(r, ctx, (t) => t.workingMethodsById.get(r.workingMethodId)!),
     process: (r, _a, ctx) => onTree(r, ctx, (t) => t.processOf(t.workingMethodsById.get(r.workingMethodId)!)),
     goal: (r, _a, ctx) => onTree(r, ctx, (t) => t.goalOfProcess(t.processOf(t.workingMethodsById.get(r.workingMethodId)!))),

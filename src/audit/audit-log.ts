@@ -128,42 +128,62 @@ function prepareAudit(ctx: RequestContext, input: AuditInput, addsRows = true): 
   return { chain, fields, template: hashTemplate(fields), publish, eventData };
 }
 
-/**
- * The CTEs that append a prepared event after the head `h` (seq, hash; no row for a chain not begun): `x` places it,
- * `ev` stores it, `de` queues its domain event, `hd` moves the head. `source` is a CTE with the entity's `version`
- * and one row when the change happened (none: nothing is appended).
- */
-function appendSql(a: PreparedAudit, source: SQL): SQL {
+/** The values an appended event binds, in this order (a cached statement takes them as parameters). */
+const APPEND_VALUES = ['at', 't0', 't1', 't2', 'actor', 'action', 'entityType', 'entityId', 'namndCode', 'fromState', 'toState', 'reason', 'changes', 'requestId', 'chain', 'eventData'] as const;
+type AppendParams = Record<(typeof APPEND_VALUES)[number], SQL>;
+export const APPEND_ARITY = APPEND_VALUES.length;
+
+/** A prepared event's values, in APPEND_VALUES' order. */
+function appendValues(a: PreparedAudit): unknown[] {
   const f = a.fields;
-  const at = f.occurredAt.toISOString();
   const [t0, t1, t2] = a.template;
-  const outbox = a.publish
+  const v = {
+    at: f.occurredAt.toISOString(), t0, t1, t2, actor: f.actor, action: f.action, entityType: f.entityType, entityId: f.entityId,
+    namndCode: f.namndCode, fromState: f.fromState, toState: f.toState, reason: f.reason,
+    changes: f.changes === null ? null : JSON.stringify(f.changes), requestId: f.requestId, chain: a.chain, eventData: JSON.stringify(a.eventData),
+  };
+  return APPEND_VALUES.map((k) => v[k]);
+}
+
+/** Parameters (in APPEND_VALUES' order) by name. */
+export const appendParams = (p: SQL[]): AppendParams => Object.fromEntries(APPEND_VALUES.map((k, i) => [k, p[i]])) as AppendParams;
+
+/**
+ * The CTEs that append an event after the head `h` (seq, hash; no row for a chain not begun): `x` places it and
+ * hashes it (the template around the position), `ev` stores it, `de` queues its domain event (when published),
+ * `hd` moves the head. `source` is a CTE with the entity's `version` and one row when the change happened (none:
+ * nothing is appended).
+ */
+function appendSql(publish: boolean, v: AppendParams, source: SQL): SQL {
+  const outbox = publish
     ? sql`, de as (
-      ${insertDomainEvents(sql`select ${f.action}, ${f.namndCode}, ${f.entityType}, ${f.entityId}, x.version, ${at}::timestamptz,
-        ${JSON.stringify(a.eventData)}::jsonb from x`)}
+      ${insertDomainEvents(sql`select ${v.action}::text, ${v.namndCode}::text, ${v.entityType}::text, ${v.entityId}::text, x.version, ${v.at}::timestamptz,
+        ${v.eventData}::jsonb from x`)}
       returning 1)`
     : sql``;
   return sql`x as (
       select s.version, coalesce(h.seq, 0) + 1 as chain_seq, nullif(h.hash, '') as prev_hash,
-        encode(sha256(convert_to(${t0}::text || (coalesce(h.seq, 0) + 1)::text || ${t1}::text
-          || coalesce(to_json(nullif(h.hash, ''))::text, 'null') || ${t2}::text, 'UTF8')), 'hex') as hash
+        encode(sha256(convert_to(${v.t0}::text || (coalesce(h.seq, 0) + 1)::text || ${v.t1}::text
+          || coalesce(to_json(nullif(h.hash, ''))::text, 'null') || ${v.t2}::text, 'UTF8')), 'hex') as hash
       from ${source} s left join h on true),
     ev as (
       insert into ${auditEvents} (occurred_at, actor, action, entity_type, entity_id, namnd_code, from_state,
         to_state, reason, changes, request_id, chain, chain_seq, prev_hash, hash)
-      select ${at}::timestamptz, ${f.actor}, ${f.action}, ${f.entityType}, ${f.entityId}, ${f.namndCode}, ${f.fromState},
-        ${f.toState}, ${f.reason}, ${f.changes === null ? null : JSON.stringify(f.changes)}::jsonb, ${f.requestId},
-        ${a.chain}, x.chain_seq, x.prev_hash, x.hash from x
+      select ${v.at}::timestamptz, ${v.actor}::text, ${v.action}::text, ${v.entityType}::text, ${v.entityId}::text, ${v.namndCode}::text,
+        ${v.fromState}::text, ${v.toState}::text, ${v.reason}::text, ${v.changes}::jsonb, ${v.requestId}::text,
+        ${v.chain}::text, x.chain_seq, x.prev_hash, x.hash from x
       returning 1)${outbox},
     hd as (
-      insert into audit_chain_heads (chain, seq, hash) select ${a.chain}, x.chain_seq, x.hash from x
+      insert into audit_chain_heads (chain, seq, hash) select ${v.chain}::text, x.chain_seq, x.hash from x
       on conflict (chain) do update set seq = excluded.seq, hash = excluded.hash
       returning 1)`;
 }
 
+const valuesAsParams = (a: PreparedAudit): AppendParams => appendParams(appendValues(a).map((x) => sql`${x}`));
+
 /** The chain's head, locked for the rest of the transaction (orders one nämnd's writers; others write in parallel). */
-const lockedHead = (chain: string, when: SQL = sql`true`) =>
-  sql`h as (select seq, hash from audit_chain_heads where chain = ${chain} and ${when} for update)`;
+const lockedHead = (chain: SQL, when: SQL = sql`true`) =>
+  sql`h as (select seq, hash from audit_chain_heads where chain = ${chain}::text and ${when} for update)`;
 
 /**
  * Appends one audit event inside the caller's transaction, and in the same statement its domain event to the outbox
@@ -174,23 +194,30 @@ export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditI
   const a = prepareAudit(ctx, input);
   await tx.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${a.chain}, 0, '')
     on conflict (chain) do update set seq = audit_chain_heads.seq`);
-  await tx.execute(sql`with ${lockedHead(a.chain)}, s as (select ${input.entityVersion}::int as version),
-    ${appendSql(a, sql`s`)} select 1`);
+  const v = valuesAsParams(a);
+  await tx.execute(sql`with ${lockedHead(v.chain)}, s as (select ${input.entityVersion}::int as version),
+    ${appendSql(a.publish, v, sql`s`)} select 1`);
 }
 
 /**
  * One audited change in ONE statement: `change` is a CTE body (an UPDATE … RETURNING *) named `r`; the head is
  * locked only after it has run (so locks are taken in the order every writer takes them: the entity, then the
- * head), the event is appended only when it changed a row, and the statement returns r's rows.
+ * head), the event is appended only when it changed a row, and the statement ends with `select`. The event's values
+ * are parameters `v` (appendParams), so that the statement's text can be rendered once per shape.
  * Outside a transaction this is the whole transaction; a chain's very first event can meet another one, which the
  * unique (chain, seq) refuses: the caller retries once (`isFirstEventRace`).
  */
-export function auditedChangeSql(ctx: RequestContext, input: AuditInput, change: SQL, select: SQL, addsRows: boolean): SQL {
-  const a = prepareAudit(ctx, input, addsRows);
+export function auditedChangeSql(publish: boolean, v: AppendParams, change: SQL, select: SQL): SQL {
   return sql`with r as (${change}),
-    ${lockedHead(a.chain, sql`exists (select 1 from r)`)},
-    ${appendSql(a, sql`r`)}
+    ${lockedHead(v.chain, sql`exists (select 1 from r)`)},
+    ${appendSql(publish, v, sql`r`)}
     ${select}`;
+}
+
+/** An audit input made ready for auditedChangeSql: whether it is published, and its values (appendValues). */
+export function preparedAudit(ctx: RequestContext, input: AuditInput, addsRows: boolean): { publish: boolean; values: unknown[] } {
+  const a = prepareAudit(ctx, input, addsRows);
+  return { publish: a.publish, values: appendValues(a) };
 }
 
 /** The unique (chain, seq) refused a second "first" event of a chain: retrying finds the head the first one made. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableName, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
 import { rawRows } from '../../db/raw.js';
@@ -74,6 +74,8 @@ const byNamndYear = (code: SQL, y: SQL) =>
 const BUNDLE_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}`, 2);
 const BUNDLE_WITH_FOLLOW_UPS_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}, ${followUpJsonFields(TARGET)}`, 2);
 
+const rowWithPlanSql = new WeakMap<PgTable, (...values: unknown[]) => SQL>();
+
 export const planRepository = {
   async find(db: DbOrTx, where: SQL, lock?: 'update' | 'share'): Promise<PlanWithNamnd | undefined> {
     const q = db.select(planWithNamnd).from(plans).innerJoin(namnder, eq(namnder.id, plans.namndId)).where(where);
@@ -81,16 +83,18 @@ export const planRepository = {
     return row;
   },
   byId: (db: DbOrTx, id: string, lock?: 'update' | 'share') => planRepository.find(db, eq(plans.id, id), lock),
-  /** A row of a plan's content and its plan, in one statement. */
+  /** A row of a plan's content and its plan, in one statement (its text rendered once per table). */
   async rowWithPlan<R>(db: DbOrTx, table: PgTable & { id: AnyColumn; planId: AnyColumn }, id: string): Promise<{ row: R; plan: PlanWithNamnd } | undefined> {
-    // drizzle types the nested selection of a table known only by its constraint loosely; the row is the table's.
-    const [found] = await db
-      .select({ row: getTableColumns(table), plan: planWithNamnd } as never)
-      .from(table)
-      .innerJoin(plans, eq(plans.id, table.planId))
-      .innerJoin(namnder, eq(namnder.id, plans.namndId))
-      .where(eq(table.id, id));
-    return found as { row: R; plan: PlanWithNamnd } | undefined;
+    let q = rowWithPlanSql.get(table);
+    if (!q) {
+      q = renderedOnce((p) => sql`select ${jsonRowsSql({ table, where: sql`${table.id} = ${p}::uuid`, orderBy: [] })} as row,
+        ${jsonRowsSql({ table: plans, where: sql`${plans.id} = (select ${table.planId} from ${table} where ${table.id} = ${p}::uuid)`, orderBy: [], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plan`);
+      rowWithPlanSql.set(table, q);
+    }
+    const [found] = await rawRows<{ row: unknown; plan: unknown }>(db, q(id));
+    const [row] = fromJsonRows<R>(table, found?.row);
+    const [plan] = fromJsonRows<PlanWithNamnd>(plans, found?.plan);
+    return row && plan ? { row, plan } : undefined;
   },
   byNamndYear: (db: DbOrTx, code: string, year: number) => planRepository.find(db, and(eq(namnder.code, code), eq(plans.year, year))!),
 

@@ -4,6 +4,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { updateVersioned } from '../../db/versioned.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
+import type { UpdateGuard } from '../../audit/audited-update.js';
 import { requireApprove, requireEdit, requireRead } from '../../auth/authorize.js';
 import { AppError, ConflictError, NotFoundError } from '../../errors.js';
 import type { ServiceDeps } from '../../lib/app-module.js';
@@ -46,8 +47,11 @@ export async function editableRow<R>(db: DbOrTx, ctx: RequestContext, table: PgT
 }
 
 /** The condition a change to a plan's content carries: the plan is still a draft, share-locked until commit. */
-export const stillEditable = (planId: string): SQL =>
-  sql`exists (select 1 from ${PLANS_TABLE} where ${PLANS_TABLE.id} = ${planId} and ${PLANS_TABLE.status} = 'DRAFT' for share)`;
+export const stillEditable = (planId: string): UpdateGuard => ({
+  name: 'plan-still-draft',
+  value: planId,
+  sql: (id: SQL) => sql`exists (select 1 from ${PLANS_TABLE} where ${PLANS_TABLE.id} = ${id}::uuid and ${PLANS_TABLE.status} = 'DRAFT' for share)`,
+});
 
 export const createPlanInput = z.object({
   namndCode: namndCode(),

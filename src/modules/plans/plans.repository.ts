@@ -74,6 +74,12 @@ const byNamndYear = (code: SQL, y: SQL) =>
 const BUNDLE_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}`, 2);
 const BUNDLE_WITH_FOLLOW_UPS_SQL = renderedOnce((code, y) => sql`${byNamndYear(code, y)} select ${contentFields(TARGET)}, ${followUpJsonFields(TARGET)}`, 2);
 
+// The city-wide page's rows as json, from the CTE `page` (id, plan_id, namnd_id): no parameters, rendered once.
+const PAGE_ROWS_SQL = renderedOnce(() => sql`
+  ${jsonRowsSql({ table: risks, where: sql`${risks.id} in (select id from page)`, orderBy: [risks.id] })} as risks,
+  ${jsonRowsSql({ table: plans, where: sql`${plans.id} in (select plan_id from page)`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
+  ${jsonRowsSql({ table: namnder, where: sql`${namnder.id} in (select namnd_id from page)`, orderBy: [namnder.code] })} as namnder`, 0);
+
 const rowWithPlanSql = new WeakMap<PgTable, (...values: unknown[]) => SQL>();
 
 export const planRepository = {
@@ -157,10 +163,7 @@ export const planRepository = {
       ${conds.length ? sql`where ${and(...conds)}` : sql``} order by ${risks.id} limit ${limit}`;
     const [row] = await rawRows<{ risks: unknown; plans: unknown; namnder: unknown }>(
       db,
-      sql`with page as (${page}) select
-        ${jsonRowsSql({ table: risks, where: sql`${risks.id} in (select id from page)`, orderBy: [risks.id] })} as risks,
-        ${jsonRowsSql({ table: plans, where: sql`${plans.id} in (select plan_id from page)`, orderBy: [plans.year], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plans,
-        ${jsonRowsSql({ table: namnder, where: sql`${namnder.id} in (select namnd_id from page)`, orderBy: [namnder.code] })} as namnder`,
+      sql`with page as (${page}) select ${PAGE_ROWS_SQL()}`,
     );
     return { risks: fromJsonRows(risks, row.risks), plans: fromJsonRows(plans, row.plans), namnder: fromJsonRows(namnder, row.namnder) };
   },

@@ -142,6 +142,18 @@ t.test('role reach: another nämnd’s editor is refused and sees nothing', asyn
   t.ok(star.risks.nodes.every((r: { band: { key: string } }) => r.band.key === 'KRITISK'));
 });
 
+t.test('the city-wide list keeps to the nämnder one may read and to those asked for', async (t) => {
+  const codes = (d: { risks: { nodes: { plan: { namnd: { code: string } } }[] } }) => d.risks.nodes.map((n) => n.plan.namnd.code);
+  const Q = (filter: string) => `{ risks(filter: ${filter}, first: 100) { nodes { plan { namnd { code } } } } }`;
+  const own = codes(await gqlOk(app, Q('{ year: 2026 }'), {}, ['viewer:TN']));
+  t.ok(own.length > 0);
+  t.ok(own.every((c) => c === 'TN'));
+  t.same(codes(await gqlOk(app, Q('{ namndCodes: ["TN"] }'))), own);
+  t.same(codes(await gqlOk(app, Q('{ namndCodes: ["TN", "ZZ"] }'), {}, ['viewer:TN', 'viewer:ZZ'])), own);
+  t.same(codes(await gqlOk(app, Q('{ namndCodes: ["ZZ"] }'))), []);
+  t.same(codes(await gqlOk(app, Q('{ year: 2026 }'), {}, ['viewer:ZZ'])), []);
+});
+
 t.test('moves stay within the plan', async (t) => {
   const { wm: otherWm } = await buildPlan(app, 'ON');
   const list = await gqlOk(app, `{ plan(namndCode: "TN", year: 2026) { risks { id nr version } } }`);

@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../db/json-rows.js';
-import { rawRows } from '../db/raw.js';
+import { preparedRows } from '../db/raw.js';
 import type { Versioned } from '../db/versioned.js';
 import { APPEND_ARITY, appendParams, auditedChangeSql, chainOf, isFirstEventRace, preparedAudit, type AuditInput, type RequestContext } from './audit-log.js';
 
@@ -71,7 +71,7 @@ export async function auditedUpdate<T extends Versioned>(db: DbOrTx, ctx: Reques
       ...(u.guard ? [u.guard.value] : []),
       ...audit.values,
     ];
-    const [row] = await rawRows<{ rows: unknown }>(db, statementFor(u.table, keys, u.guard, audit.publish)(...values));
+    const [row] = await preparedRows<{ rows: unknown }>(db, statementFor(u.table, keys, u.guard, audit.publish)(...values));
     return fromJsonRows<T['$inferSelect']>(u.table, row?.rows)[0];
   };
   if (!u.ownTransaction) {

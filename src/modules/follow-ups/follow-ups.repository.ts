@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { actions, assessments, followUps, namnder, periodDeadlines, plans } from '../../db/schema/index.js';
-import { rawRows } from '../../db/raw.js';
+import { preparedRows, rawRows } from '../../db/raw.js';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
 import { insertDomainEvents } from '../../events/outbox.js';
 import { OPEN_ACTION_STATUSES, openActionStatusesSql, periodDeadlineSql, type Period } from './deadlines.js';
@@ -47,7 +47,7 @@ export const followUpRepository = {
   /** Follow-up data of many plans in one statement (each table as a json array). */
   async forPlans(db: DbOrTx, planIds: readonly string[]): Promise<PlanFollowUpRows> {
     if (!planIds.length) return { followUps: [], actions: [], assessments: [] };
-    const [row] = await rawRows<Record<string, unknown>>(db, FOLLOW_UPS_SQL([...planIds]));
+    const [row] = await preparedRows<Record<string, unknown>>(db, FOLLOW_UPS_SQL([...planIds]));
     return followUpRowsFromJson(row);
   },
   /** The moved deadlines of these years, in one statement. */

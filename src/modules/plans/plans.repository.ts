@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, getTableName, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../../db/json-rows.js';
-import { rawRows } from '../../db/raw.js';
+import { preparedRows, rawRows } from '../../db/raw.js';
 import { ALL } from '../../auth/actor.js';
 import type { RiskFilter } from '../risks/index.js';
 import { riskColumnsSql } from '../risks/index.js';
@@ -97,7 +97,7 @@ export const planRepository = {
         ${jsonRowsSql({ table: plans, where: sql`${plans.id} = (select ${table.planId} from ${table} where ${table.id} = ${p}::uuid)`, orderBy: [], extra: { namndCode: sql`${namnder.code}` }, join: sql`join ${namnder} on ${namnder.id} = ${plans.namndId}` })} as plan`);
       rowWithPlanSql.set(table, q);
     }
-    const [found] = await rawRows<{ row: unknown; plan: unknown }>(db, q(id));
+    const [found] = await preparedRows<{ row: unknown; plan: unknown }>(db, q(id));
     const [row] = fromJsonRows<R>(table, found?.row);
     const [plan] = fromJsonRows<PlanWithNamnd>(plans, found?.plan);
     return row && plan ? { row, plan } : undefined;
@@ -142,8 +142,10 @@ export const planRepository = {
     limit: number,
   ): Promise<{ risks: RiskRow[]; plans: PlanWithNamnd[]; namnder: (typeof namnder.$inferSelect)[] }> {
     const conds: SQL[] = [];
-    if (f.readable !== ALL) conds.push(inArray(namnder.code, f.readable.length ? f.readable : ['']));
-    if (f.namndCodes?.length) conds.push(inArray(namnder.code, f.namndCodes));
+    // Lists as one array parameter: the statement's text then depends only on which filters are given, so it can
+    // be a prepared statement (a bounded number of texts).
+    if (f.readable !== ALL) conds.push(sql`${namnder.code} = any(${sql.param([...f.readable])}::text[])`);
+    if (f.namndCodes?.length) conds.push(sql`${namnder.code} = any(${sql.param([...f.namndCodes])}::text[])`);
     if (f.year) conds.push(eq(plans.year, f.year));
     conds.push(...riskColumnsSql.filter(f));
     if (f.goalCode) conds.push(eq(goals.code, f.goalCode));
@@ -161,7 +163,7 @@ export const planRepository = {
       : sql``;
     const page = sql`select ${risks.id} as id, ${risks.planId} as plan_id, ${plans.namndId} as namnd_id from ${source}${withNamnd}${withGoal}
       ${conds.length ? sql`where ${and(...conds)}` : sql``} order by ${risks.id} limit ${limit}`;
-    const [row] = await rawRows<{ risks: unknown; plans: unknown; namnder: unknown }>(
+    const [row] = await preparedRows<{ risks: unknown; plans: unknown; namnder: unknown }>(
       db,
       sql`with page as (${page}) select ${PAGE_ROWS_SQL()}`,
     );
@@ -213,12 +215,12 @@ export const planRepository = {
   /** A whole plan (or many): one statement, whatever the size of the plans (each table as a json array). */
   async content(db: DbOrTx, planIds: readonly string[]): Promise<PlanContentRows> {
     if (!planIds.length) return { plans: [], goals: [], processes: [], workingMethods: [], risks: [], controls: [], activities: [] };
-    const [row] = await rawRows<Record<string, unknown>>(db, CONTENT_SQL([...planIds]));
+    const [row] = await preparedRows<Record<string, unknown>>(db, CONTENT_SQL([...planIds]));
     return contentOf(row);
   },
   /** A nämnd's plan of a year with its whole content (and its follow-up data when asked), in one statement. */
   async bundleByNamndYear(db: DbOrTx, code: string, y: number, withFollowUps: boolean): Promise<{ content: PlanContentRows; followUps: PlanFollowUpRows | null }> {
-    const [row] = await rawRows<Record<string, unknown>>(db, (withFollowUps ? BUNDLE_WITH_FOLLOW_UPS_SQL : BUNDLE_SQL)(code, y));
+    const [row] = await preparedRows<Record<string, unknown>>(db, (withFollowUps ? BUNDLE_WITH_FOLLOW_UPS_SQL : BUNDLE_SQL)(code, y));
     return { content: contentOf(row), followUps: withFollowUps ? followUpRowsFromJson(row) : null };
   },
 };

@@ -154,24 +154,19 @@ export interface ExportFingerprint {
  */
 export async function fingerprint(database: Database, sel: ExportSelection): Promise<ExportFingerprint> {
   const d = sel.dataset;
-  const [rows] = await rawRows<{ n: number | string; last: string | null }>(
+  const scope =
+    sel.namndCodes === '*' || !d.namndCode
+      ? sql``
+      : sel.namndCodes.length
+        ? sql` and (namnd_code is null or namnd_code in (${sql.join(sel.namndCodes.map((c) => sql`${c}`), sql`, `)}))`
+        : sql` and false`;
+  // One round trip: the selection's count and latest change, and the latest deletion in its scope.
+  const deleted = d.name === 'deletions' ? sql`null::text` : sql`(select ${isoOf(sql`max(deleted_at)`)} from export_deletions where dataset = ${d.name}${scope})`;
+  const [rows] = await rawRows<{ n: number | string; last: string | null; deleted: string | null }>(
     database.db,
-    sql`select count(*) as n, ${isoOf(sql`max(${d.updatedAt})`)} as last from ${d.from} ${whereOf(sel, undefined)}`,
+    sql`select count(*) as n, ${isoOf(sql`max(${d.updatedAt})`)} as last, ${deleted} as deleted from ${d.countFrom ?? d.from} ${whereOf(sel, undefined)}`,
   );
-  let last = rows.last;
-  if (d.name !== 'deletions') {
-    const scope =
-      sel.namndCodes === '*' || !d.namndCode
-        ? sql``
-        : sel.namndCodes.length
-          ? sql` and (namnd_code is null or namnd_code in (${sql.join(sel.namndCodes.map((c) => sql`${c}`), sql`, `)}))`
-          : sql` and false`;
-    const [del] = await rawRows<{ last: string | null }>(
-      database.db,
-      sql`select ${isoOf(sql`max(deleted_at)`)} as last from export_deletions where dataset = ${d.name}${scope}`,
-    );
-    if (del.last && (!last || del.last > last)) last = del.last;
-  }
+  const last = rows.deleted && (!rows.last || rows.deleted > rows.last) ? rows.deleted : rows.last;
   return { count: Number(rows.n), lastChange: last ? new Date(last) : null };
 }
 

@@ -181,6 +181,14 @@ function appendSql(publish: boolean, v: AppendParams, source: SQL): SQL {
 
 const valuesAsParams = (a: PreparedAudit): AppendParams => appendParams(appendValues(a).map((x) => sql`${x}`));
 
+/**
+ * Makes sure the chain has a head (seq 0) before a statement locks it: a concurrent first insert waits for the
+ * other's commit and then does nothing, so two "first" events of a chain cannot both take seq 1.
+ */
+export async function beginChain(db: DbOrTx, chain: string): Promise<void> {
+  await db.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, '') on conflict (chain) do nothing`);
+}
+
 /** The chain's head, locked for the rest of the transaction (orders one nämnd's writers; others write in parallel). */
 const lockedHead = (chain: SQL, when: SQL = sql`true`) =>
   sql`h as (select seq, hash from audit_chain_heads where chain = ${chain}::text and ${when} for update)`;
@@ -192,8 +200,7 @@ const lockedHead = (chain: SQL, when: SQL = sql`true`) =>
  */
 export async function recordAudit(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<void> {
   const a = prepareAudit(ctx, input);
-  await tx.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${a.chain}, 0, '')
-    on conflict (chain) do update set seq = audit_chain_heads.seq`);
+  await beginChain(tx, a.chain);
   const v = valuesAsParams(a);
   await tx.execute(sql`with ${lockedHead(v.chain)}, s as (select ${input.entityVersion}::int as version),
     ${appendSql(a.publish, v, sql`s`)} select 1`);

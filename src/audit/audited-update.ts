@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client.js';
 import { fromJsonRows, jsonRowsSql, renderedOnce } from '../db/json-rows.js';
 import { preparedRows } from '../db/raw.js';
 import type { Versioned } from '../db/versioned.js';
-import { APPEND_ARITY, appendParams, auditedChangeSql, chainOf, isFirstEventRace, preparedAudit, type AuditInput, type RequestContext } from './audit-log.js';
+import { APPEND_ARITY, appendParams, auditedChangeSql, beginChain, chainOf, isFirstEventRace, preparedAudit, type AuditInput, type RequestContext } from './audit-log.js';
 
 /** A condition of one value, named (the name is part of the cached statement's shape). */
 export interface UpdateGuard {
@@ -76,7 +76,7 @@ export async function auditedUpdate<T extends Versioned>(db: DbOrTx, ctx: Reques
   };
   if (!u.ownTransaction) {
     // Inside a transaction a failed statement cannot be retried: make sure the chain has begun first.
-    await db.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${chainOf(u.audit.namndCode)}, 0, '') on conflict (chain) do nothing`);
+    await beginChain(db, chainOf(u.audit.namndCode));
     return run();
   }
   try {

@@ -29,6 +29,11 @@ export class PlanNotEditableError extends AppError {
 export async function editablePlan(tx: DbOrTx, ctx: RequestContext, planId: string): Promise<PlanWithNamnd> {
   const plan = await planRepository.byId(tx, planId, 'share');
   if (!plan) throw new NotFoundError('Plan', planId);
+  return checkEditable(ctx, plan);
+}
+
+/** The rule both loaders apply: the actor is the nämnd's editor and the plan is a draft. */
+function checkEditable(ctx: RequestContext, plan: PlanWithNamnd): PlanWithNamnd {
   requireEdit(ctx.actor, plan.namndCode);
   if (plan.status !== 'DRAFT') throw new PlanNotEditableError(plan);
   return plan;
@@ -41,8 +46,7 @@ export async function editablePlan(tx: DbOrTx, ctx: RequestContext, planId: stri
 export async function editableRow<R>(db: DbOrTx, ctx: RequestContext, table: PgTable & { id: AnyColumn; planId: AnyColumn }, entity: string, id: string): Promise<{ row: R; plan: PlanWithNamnd }> {
   const found = await planRepository.rowWithPlan<R>(db, table, id);
   if (!found) throw new NotFoundError(entity, id);
-  requireEdit(ctx.actor, found.plan.namndCode);
-  if (found.plan.status !== 'DRAFT') throw new PlanNotEditableError(found.plan);
+  checkEditable(ctx, found.plan);
   return found;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -37,10 +37,3 @@ export async function refuseStale(tx: DbOrTx, table: Versioned, entity: string, 
   );
 }
 
-/** A patch as the database will store and return it (ids in lower case), so a diff taken before the write is exact. */
-export function asStored(table: PgTable, patch: Record<string, unknown>): Record<string, unknown> {
-  const cols = getTableColumns(table);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) out[k] = cols[k]?.columnType === 'PgUUID' && typeof v === 'string' ? v.toLowerCase() : v;
-  return out;
-}

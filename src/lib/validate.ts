@@ -36,7 +36,8 @@ export const optionalText = (max = 2000) =>
     .refine(wellFormed, WELL_FORMED)
     .nullish()
     .transform((v) => (v ? v : null));
-export const uuid = () => z.uuid('must be an id from this API');
+// Ids as the database stores and returns them (lower case), so a value compared or diffed before a write is exact.
+export const uuid = () => z.uuid('must be an id from this API').toLowerCase();
 export const year = () => z.number().int().min(2000, 'a year from 2000').max(2100, 'a year up to 2100');
 export const version = () => z.number().int().min(1, 'the version you read (≥ 1)');
 export const namndCode = () =>

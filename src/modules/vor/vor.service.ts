@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { vorRepository, type NodeTable, VOR_TABLES } from './vor.repository.js';
-import { asStored, refuseStale } from '../../db/versioned.js';
+import { refuseStale } from '../../db/versioned.js';
 import { auditedUpdate } from '../../audit/audited-update.js';
 import { recordAudit, diff, type RequestContext } from '../../audit/audit-log.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors.js';
@@ -125,19 +125,18 @@ function duplicateNumber(err: unknown, nr: number | undefined): never {
  * the caller holds the transaction and has locked the plan. Undefined when no row changed.
  */
 async function writeNode<R extends Row>(db: DbOrTx, ctx: RequestContext, spec: NodeSpec, plan: PlanWithNamnd, before: R, patch: Record<string, unknown>, v: number, own: boolean): Promise<R | undefined> {
-  const stored = asStored(spec.table, patch);
   try {
     return (await auditedUpdate(db, ctx, {
       table: spec.table,
       id: before.id,
       version: v,
-      patch: stored,
+      patch,
       guard: own ? stillEditable(plan.id) : undefined,
-      audit: { action: `${lcFirst(spec.entityType)}.update`, entityType: spec.entityType, entityId: before.id, namndCode: plan.namndCode, changes: diff(before, { ...before, ...stored }, spec.fields), plan },
+      audit: { action: `${lcFirst(spec.entityType)}.update`, entityType: spec.entityType, entityId: before.id, namndCode: plan.namndCode, changes: diff(before, { ...before, ...patch }, spec.fields), plan },
       ownTransaction: own,
     })) as R | undefined;
   } catch (err) {
-    if (spec === SPECS.risk) duplicateNumber(err, stored.nr as number | undefined);
+    if (spec === SPECS.risk) duplicateNumber(err, patch.nr as number | undefined);
     throw err;
   }
 }

@@ -2,7 +2,9 @@
  * CPU per request of the service for one workload shape, in process (app.inject, no sockets): a figure that moves
  * less than req/s when the machine is shared. Not a test; a tool for profiling between bench runs.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ik_bench npx tsx bench/cpu-per-request.ts [W1|W2|W3|ME] [requests]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ik_bench npx tsx bench/cpu-per-request.ts [W1|W2|W3|ME|W4] [requests]
+ *
+ * W4 is the risks CSV export of one year (EXPORT_YEAR, default 2025; a year without plans shows the fixed cost).
  */
 import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
@@ -16,6 +18,7 @@ const N = Number(process.argv[3] ?? 300);
 const signer = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
 const token = signer({ sub: 'bench-viewer', roles: ['viewer:*'] });
 const editor = signer({ sub: 'bench-editor', roles: ['editor:*'] });
+const integration = signer({ sub: 'bench-integration', roles: ['integration'] });
 const config = loadConfig({ ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000', NODE_ENV: 'production', WEBHOOKS_ENABLED: 'false', SUBSCRIPTIONS_ENABLED: 'false', DUE_JOB_ENABLED: 'false', WEBHOOK_SECRET_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}` });
 const app = await buildApp(config);
 await app.ready();
@@ -38,6 +41,11 @@ const one = async (i: number) => {
     if (r.statusCode !== 200 || r.body.includes('"errors"')) throw new Error(r.body.slice(0, 300));
     r0.version++;
     return r.body.length;
+  }
+  if (shape === 'W4') {
+    const r = await app.inject({ method: 'GET', url: `/api/v1/exports/risks.csv?year=${process.env.EXPORT_YEAR ?? 2025}`, headers: { authorization: `Bearer ${integration}` } });
+    if (r.statusCode !== 200) throw new Error(r.body.slice(0, 300));
+    return r.rawPayload.length;
   }
   if (shape === 'ME') {
     const r = await app.inject({ method: 'POST', url: '/graphql', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"query":"{ me { sub } }"}' });

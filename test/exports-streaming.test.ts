@@ -39,12 +39,12 @@ async function readAll(res: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Sessions of this database still inside an export's cursor transaction (PostgreSQL only). */
-const cursorSessions = async () =>
+/** Sessions of this database still running an export's COPY (PostgreSQL only). */
+const copySessions = async () =>
   Number(
     (await rawRows<{ n: number }>(tdb.database.db, sql`
       select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle' and query ilike '%export_rows%'`))[0].n,
+      where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle' and query ilike 'copy (%'`))[0].n,
   );
 
 async function until(what: string, check: () => Promise<boolean>) {
@@ -71,9 +71,9 @@ t.test('a client that disconnects ends the export and frees its slot', async (t)
   t.equal(res.statusCode, 200);
   await new Promise((resolve) => res.once('data', resolve));
   res.pause();
-  if (tdb.database.kind === 'postgres') t.equal(await cursorSessions(), 1, 'the cursor is open while the client reads');
+  if (tdb.database.kind === 'postgres') t.equal(await copySessions(), 1, 'the COPY runs while the client reads');
   res.destroy();
-  if (tdb.database.kind === 'postgres') await until('the cursor is closed', async () => (await cursorSessions()) === 0);
+  if (tdb.database.kind === 'postgres') await until('the COPY has ended', async () => (await copySessions()) === 0);
   // With one slot, this export could not start if the abandoned one still held it.
   const next = await open('/api/v1/exports/risks.json?top=3');
   t.equal(next.statusCode, 200);

@@ -76,8 +76,10 @@ async function send(service: ExportService, request: FastifyRequest, reply: Fast
 const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
 
 export async function exportRoutes(app: FastifyInstance, { config }: { config: Config }) {
-  // Compressed only when the client asks (Accept-Encoding), streamed: the body is never buffered.
-  await app.register(compress, { global: true, encodings: ['br', 'gzip'] });
+  // Compressed only when the client asks (Accept-Encoding), streamed: the body is never buffered. gzip at level 3,
+  // not zlib's 6: on the risks export 6 took 60 % more CPU than 3 (more than building the CSV in PostgreSQL) for
+  // 7 % fewer bytes, and ten exports at once became bound by it. Brotli keeps the plugin's quality 4.
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'], zlibOptions: { level: 3 } });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const service = app.services.exports;

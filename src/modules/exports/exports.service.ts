@@ -89,7 +89,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
    * Opens the export and reads its first batch before a byte is sent, so a failing query still gets a proper
    * error response; the stream then holds a slot until it ends, fails or its client goes away.
    */
-  async function open<T>(source: () => AsyncGenerator<T>, render: (batches: AsyncIterable<T>) => AsyncGenerator<string>): Promise<Readable> {
+  async function open<T>(source: () => AsyncGenerator<T>, render: (batches: AsyncIterable<T>) => AsyncGenerator<string | Buffer>): Promise<Readable> {
     const release = await slots.acquire();
     const batches = source();
     let first: IteratorResult<T>;
@@ -162,7 +162,7 @@ export function createExportService(database: Database, opts: ExportServiceOptio
       // The BOM makes Excel read UTF-8 (å, ä, ö) correctly; Power BI ignores it.
       const header = BOM + csvLine(names, delimiter);
       if (csvInSql(sel.dataset)) {
-        // Lines built in the database, a batch per string: node only passes text on.
+        // Lines built in the database: node only passes their bytes on.
         return open(
           () => streamCsvBatches(database, sel, delimiter, { today: today(clock) }, batchSize),
           async function* (batches) {

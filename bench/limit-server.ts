@@ -3,16 +3,12 @@
  * request builds the response in PostgreSQL and the bytes go out as they are: no auth, no validation, no GraphQL.
  *
  *   DATABASE_URL=… PORT=… node --import tsx bench/limit-server.ts
- *
- * Bench-only dependency (pg-copy-streams) comes from bench/postgraphile/node_modules.
  */
-import { createRequire } from 'node:module';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS } from '../src/modules/risks/risk-matrix.js';
 
-const require = createRequire(new URL('./postgraphile/package.json', import.meta.url));
-const { to: copyTo } = require('pg-copy-streams') as { to: (sql: string) => any };
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
 const app = Fastify({ logger: false });

@@ -97,6 +97,17 @@ async function sqlNow<T = any>(text: string, params: unknown[] = []): Promise<T[
   return withPg(DATABASE_URL, async (c) => (await c.query(text, params)).rows as T[]);
 }
 
+/**
+ * Between workloads that write and the next: vacuum, analyze and checkpoint now (as pgbench vacuums before a run),
+ * so the autovacuum and checkpoint the writes are owed do not land inside the next workload's measurement, on
+ * whichever server happens to be running then. Embedded, PGlite is the service's own; nothing to do.
+ */
+async function settle() {
+  if (EMB || !(only.has('W3') || only.has('W5'))) return;
+  await sqlNow('vacuum (analyze)');
+  await sqlNow('checkpoint');
+}
+
 // ---------------------------------------------------------------- the servers
 
 interface Server {
@@ -693,18 +704,23 @@ try {
     } else {
       const t = await w3Targets();
       results.push(await runWrites('W3', 'S', servers.S, t.S, 'W3', () => auditCount('bench-editor')));
+      await settle();
       results.push(await runWrites('W3', 'L', servers.L!, t.L, 'W3', () => auditCount('bench-limit')));
+      await settle();
       // The same writes all on one nämnd's chain: the head row serialises them. Spread over nämnder they do not wait.
       results.push(await runWrites('W3', 'S', servers.S, t.S1, 'W3 one nämnd', () => auditCount('bench-editor')));
+      await settle();
       results.push(await runWrites('W3', 'L', servers.L!, t.L1, 'W3 one nämnd', () => auditCount('bench-limit')));
     }
   }
+  await settle();
   if (only.has('W5')) {
     // The targets (and their versions) are read just before each run: W3, or the other server's W5, moved them on.
     const inW5 = (t: Target) => W5_NAMNDER.includes(t.code);
     if (EMB) results.push(await runWrites('W5', 'S', servers.S, (await embeddedDraftRisks()).filter(inW5), 'W5', embeddedAuditEvents));
     else {
       results.push(await runWrites('W5', 'S', servers.S, (await draftRisks()).filter(inW5), 'W5', () => auditCount('bench-editor')));
+      await settle();
       results.push(await runWrites('W5', 'L', servers.L!, (await draftRisks()).filter(inW5), 'W5', () => auditCount('bench-limit')));
     }
   }
@@ -713,6 +729,7 @@ try {
     auditVerification = v.data?.verifyAuditTrail ?? v;
     log(`audit trail: ${JSON.stringify(auditVerification).slice(0, 300)}`);
   }
+  await settle();
   if (only.has('W4')) {
     exports.push(...(await runW4(servers.S, 'S')));
     if (servers.L) exports.push(...(await runW4(servers.L, 'L')));

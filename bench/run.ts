@@ -108,6 +108,22 @@ async function settle() {
   await sqlNow('checkpoint');
 }
 
+/**
+ * Waits (up to 30 s) until no statement runs on the bench database: autocannon stops sending, not PostgreSQL
+ * executing, and a peer's W2 leaves seconds-long queries behind that would run into the next server's measurement.
+ */
+async function idle() {
+  if (EMB) return;
+  for (let i = 0; i < 300; i++) {
+    const [{ n }] = await sqlNow<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'",
+    );
+    if (n === 0) return;
+    await sleep(100);
+  }
+  log('the database was still busy after 30 s; measuring anyway');
+}
+
 // ---------------------------------------------------------------- the servers
 
 interface Server {
@@ -367,6 +383,7 @@ interface LoadResult {
 }
 
 async function load(w: string, kind: Kind, s: Server, w3?: W3State, label = w, mix?: W5Mix): Promise<LoadResult> {
+  await idle();
   const { bad, shape } = requestFor(w, kind, w3, mix);
   // autocannon clears a request's context after every request when there is only one; state that must live as
   // long as the connection (W2's page cursor, W3's slice of risks) is kept per client instead.
@@ -530,6 +547,7 @@ function fetchCsv(s: Server, kind: Kind, year: number | null, slowBytesPerSec = 
  */
 async function exportRun(s: Server, kind: Kind, label: string, year: number | null, parallel = 1, slow = 0, gzip = false, repeat = 1): Promise<ExportRun> {
   await sleep(500);
+  await idle();
   const m = await measured(s.pid, async () => {
     const runs: { rows: number; bytes: number; ms: number }[] = [];
     for (let i = 0; i < repeat; i++) {

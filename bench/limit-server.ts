@@ -9,7 +9,6 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { CONSEQUENCE_LABELS, LIKELIHOOD_LABELS } from '../src/modules/risks/risk-matrix.js';
 
-
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10) });
 const app = Fastify({ logger: false });
 

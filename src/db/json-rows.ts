@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, SQL, sql, type AnyColumn } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 
 /**
@@ -67,21 +67,30 @@ const dialect = new PgDialect();
 
 /**
  * A statement whose text does not depend on its values: rendered to text once, so a hot read does not rebuild and
- * render hundreds of SQL chunks per request. `build` gets one SQL parameter per value (`arity` of them).
+ * render hundreds of SQL chunks per request. `build` gets one SQL parameter per value (`arity` of them). A value
+ * that is itself SQL is spliced in as SQL (a clause whose shape varies, such as an export's filters); parameters the
+ * statement has of its own are constants of the rendering and bound as they were.
  */
 export function renderedOnce(build: (...p: SQL[]) => SQL, arity = 1): (...values: unknown[]) => SQL {
   let parts: string[] | undefined;
-  let order: number[] = [];
+  // Per placeholder of the text, in order: which value goes there, or the statement's own constant.
+  let slots: ({ value: number } | { own: unknown })[] = [];
   return (...values) => {
     if (!parts) {
       const markers = Array.from({ length: arity }, (_, i) => `\u0000param${i}`);
       const q = dialect.sqlToQuery(build(...markers.map((m) => sql`${m}`)));
+      const numbers = [...q.sql.matchAll(/\$(\d+)\b/g)].map((m) => Number(m[1]));
+      // drizzle numbers its placeholders $1, $2, … in order; anything else is a `$n` in the statement's own text.
+      if (numbers.length !== q.params.length || numbers.some((n, i) => n !== i + 1)) throw new Error('renderedOnce: the statement text holds a $n of its own');
       parts = q.sql.split(/\$\d+\b/);
-      order = [...q.sql.matchAll(/\$(\d+)\b/g)].map((m) => markers.indexOf(q.params[Number(m[1]) - 1] as string));
-      if (order.some((o) => o < 0)) throw new Error('renderedOnce: the statement has a parameter of its own');
+      slots = q.params.map((p) => (markers.includes(p as string) ? { value: markers.indexOf(p as string) } : { own: p }));
     }
     const chunks: SQL[] = [sql.raw(parts[0])];
-    for (let i = 1; i < parts.length; i++) chunks.push(sql`${sql.param(values[order[i - 1]])}`, sql.raw(parts[i]));
+    for (let i = 1; i < parts.length; i++) {
+      const slot = slots[i - 1];
+      const v = 'value' in slot ? values[slot.value] : slot.own;
+      chunks.push(is(v, SQL) ? v : sql`${sql.param(v)}`, sql.raw(parts[i]));
+    }
     return sql.join(chunks);
   };
 }

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
 import { copyColumnBytes, inlinedSql } from '../../db/copy.js';
+import { renderedOnce } from '../../db/json-rows.js';
 import { preparedRows, rawRows } from '../../db/raw.js';
 import { csvLineOf, keyOf, type Dataset, type ExportMoment } from './export-datasets.js';
 
@@ -48,30 +49,26 @@ function selectOf(sel: ExportSelection, after: string | undefined, limit: number
   return sql`select ${d.select} from ${d.from} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
 }
 
+// The lines' statement is hundreds of SQL fragments, whose rendering cost more CPU than the rest of a small export:
+// rendered once per dataset, delimiter and day (renderedOnce), only its tail (filters, order, limit) each time.
+const linesTemplates = new Map<string, (tail: SQL) => SQL>();
+const MAX_LINES_TEMPLATES = 100;
+
 /** The dataset's CSV lines in key order, each one text value built in the database (csvLineOf). */
 function csvLinesOf(sel: ExportSelection, delimiter: string, at: ExportMoment, after: string | undefined, limit: number | undefined): SQL {
   const d = sel.dataset;
-  const extra = d.csvSql?.(at);
-  const inner = sql`select ${d.select}${extra?.select ? sql`, ${extra.select}` : sql``}, ${d.key.expr} as export_key
-    from ${d.from} ${extra?.joins ?? sql``} ${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`;
-  return sql`select ${csvLineOf(d, delimiter, at)} as line, q.export_key from (${inner}) q`;
-}
-
-// Rendering the lines' statement (hundreds of SQL fragments) took more CPU than the rest of a small export's
-// request: the same export asked again (a refresh) reuses its text, keyed by everything the text depends on.
-const copyTexts = new Map<string, string>();
-const MAX_COPY_TEXTS = 200;
-
-function copyTextOf(sel: ExportSelection, delimiter: string, at: ExportMoment): string {
-  const { dataset, ...filters } = sel;
-  const key = JSON.stringify([dataset.name, delimiter, at, filters]);
-  let text = copyTexts.get(key);
-  if (text === undefined) {
-    text = inlinedSql(sql`select x.line from (${csvLinesOf(sel, delimiter, at, sel.after, sel.limit)}) x order by x.export_key`);
-    if (copyTexts.size >= MAX_COPY_TEXTS) copyTexts.delete(copyTexts.keys().next().value!);
-    copyTexts.set(key, text);
+  const key = JSON.stringify([d.name, delimiter, at]);
+  let template = linesTemplates.get(key);
+  if (!template) {
+    if (linesTemplates.size >= MAX_LINES_TEMPLATES) linesTemplates.clear(); // past days' templates
+    const extra = d.csvSql?.(at);
+    template = renderedOnce(
+      (tail) => sql`select ${csvLineOf(d, delimiter, at)} as line, q.export_key from (select ${d.select}${extra?.select ? sql`, ${extra.select}` : sql``},
+        ${d.key.expr} as export_key from ${d.from} ${extra?.joins ?? sql``} ${tail}) q`,
+    );
+    linesTemplates.set(key, template);
   }
-  return text;
+  return template(sql`${whereOf(sel, after)} order by ${d.key.expr}${limit === undefined ? sql`` : sql` limit ${limit}`}`);
 }
 
 /**
@@ -81,7 +78,8 @@ function copyTextOf(sel: ExportSelection, delimiter: string, at: ExportMoment): 
  */
 export async function* streamCsvBatches(database: Database, sel: ExportSelection, delimiter: string, at: ExportMoment, batchSize: number): AsyncGenerator<string | Buffer> {
   if (database.pool) {
-    yield* copyColumnBytes(database.pool, copyTextOf(sel, delimiter, at));
+    const lines = sql`select x.line from (${csvLinesOf(sel, delimiter, at, sel.after, sel.limit)}) x order by x.export_key`;
+    yield* copyColumnBytes(database.pool, inlinedSql(lines));
     return;
   }
   let after = sel.after;
